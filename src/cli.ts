@@ -1,0 +1,96 @@
+#!/usr/bin/env node
+/**
+ * Entry point: the commander program, a lazy import of each command (so --help and --version start
+ * fast), and the one place where errors become exit codes. Nothing else in qrsfix exits.
+ */
+import { Command, CommanderError } from 'commander';
+import { readFileSync } from 'node:fs';
+import { QrsfixError, exitCodeFor } from './errors.js';
+import { errorLine } from './output/stdio.js';
+import { addConnectionOptions, addOutputOptions } from './commands/options.js';
+
+const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+
+type Runner = (...args: unknown[]) => Promise<number>;
+
+/** Loads a command module only when that command runs. */
+function lazy(load: () => Promise<{ run: Runner }>) {
+  return async (...args: unknown[]) => {
+    const mod = await load();
+    // commander passes (...positionals, options, command); the command object is not for our code.
+    process.exitCode = await mod.run(...args.slice(0, -1));
+  };
+}
+
+export function buildProgram(): Command {
+  const program = new Command('qrsfix')
+    .description('Audit and fix the Qlik Sense service-account access-pass problem (QLIK-88038) over the QRS API.')
+    .version(pkg.version, '-V, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+
+  addOutputOptions(
+    addConnectionOptions(
+      program
+        .command('audit')
+        .description('read-only: find monitor connections, the identities they run as, and what to fix')
+        .option('--service-account <DIR\\id>', 'also report this account in full (default target of the fix commands)', process.env.QRSFIX_SERVICE_ACCOUNT)
+        .option('--format <format>', 'table | json | markdown', 'table')
+        .option('--out <file>', 'also write the report to this file (for a change ticket)'),
+    ),
+  ).action(lazy(() => import('./commands/audit.js')));
+
+  program
+    .command('demo')
+    .description('start the built-in QRS simulator and show audit → fix → audit against it')
+    .option('--verbose', 'print each request and response (secrets redacted)')
+    .action(lazy(() => import('./commands/demo.js')));
+
+  program
+    .command('diagnose-log')
+    .description('offline: find the access-pass denials of QLIK-88038 in Repository audit/license logs')
+    .argument('<paths...>', 'log files or folders (searched recursively)')
+    .option('--user <DIR\\id>', 'only this user')
+    .option('--since <date>', 'only rows at or after this date (YYYY-MM-DD or ISO time)')
+    .option('--format <format>', 'table | json | markdown', 'table')
+    .option('--json', 'one JSON document on stdout (same as --format json)')
+    .option('--out <file>', 'also write the report to this file')
+    .action(lazy(() => import('./commands/diagnose-log.js')));
+
+  return program;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (err) {
+    return reportError(err);
+  }
+}
+
+function reportError(err: unknown): number {
+  if (err instanceof CommanderError) {
+    // commander already printed its message (and help, for --help / --version, which exit 0).
+    return err.exitCode === 0 ? 0 : 1;
+  }
+  if (err instanceof QrsfixError) {
+    errorLine(`error: ${err.message}`);
+    if (err.hint) errorLine(`hint: ${err.hint}`);
+    return exitCodeFor(err);
+  }
+  // A bug, not an expected failure: say so plainly; the stack only with QRSFIX_DEBUG.
+  const e = err instanceof Error ? err : new Error(String(err));
+  errorLine(`error: unexpected failure: ${e.message}`);
+  errorLine('hint: this is a qrsfix bug; run again with QRSFIX_DEBUG=1 for details and report it');
+  if (process.env.QRSFIX_DEBUG) errorLine(e.stack ?? '');
+  return 1;
+}
+
+/** Exit only once stdout and stderr are flushed: pipes are asynchronous on Windows. */
+function exitAfterFlush(code: number): void {
+  process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
+}
+
+main(process.argv).then(exitAfterFlush, (err) => exitAfterFlush(reportError(err)));

@@ -1,0 +1,46 @@
+/**
+ * The one place qrsfix writes to the terminal. Data goes to stdout (with --json: exactly one JSON
+ * document); logs, progress and warnings go to stderr. Everything is scrubbed of registered secrets.
+ */
+import { scrub } from './secrets.js';
+
+let quiet = false;
+let verbose = false;
+
+export function configureOutput(opts: { quiet?: boolean; verbose?: boolean }): void {
+  quiet = opts.quiet ?? quiet;
+  verbose = opts.verbose ?? verbose;
+}
+
+export function isVerbose(): boolean {
+  return verbose;
+}
+
+/** Data for the user: a report, a table, a plan. */
+export function out(text: string): void {
+  process.stdout.write(scrub(text.endsWith('\n') ? text : text + '\n'));
+}
+
+/** The single JSON document of a --json run. */
+export function outJson(value: unknown): void {
+  process.stdout.write(scrub(JSON.stringify(value, null, 2)) + '\n');
+}
+
+/** Progress and information: stderr, silenced by --quiet. */
+export function info(text: string): void {
+  if (!quiet) process.stderr.write(scrub(text) + '\n');
+}
+
+/** Warnings always show. */
+export function warn(text: string): void {
+  process.stderr.write(scrub(`warning: ${text}`) + '\n');
+}
+
+/** --verbose request/response tracing; callers pass already-redacted text. */
+export function debug(text: string): void {
+  if (verbose) process.stderr.write(scrub(`debug: ${text}`) + '\n');
+}
+
+export function errorLine(text: string): void {
+  process.stderr.write(scrub(text) + '\n');
+}

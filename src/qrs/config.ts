@@ -1,0 +1,17 @@
+/** What the QRS client needs to reach a site; built from flags and environment by src/commands/options.ts. */
+export interface QrsConnectionConfig {
+  host: string;
+  port: number;
+  /** Folder with client.pem, client_key.pem and root.pem (or client.pfx). */
+  certsDir: string;
+  /** Name the server certificate must carry, when it differs from host. */
+  servername?: string;
+  insecure: boolean;
+  /** Identity sent in X-Qlik-User. */
+  user: { directory: string; userId: string };
+  /** HTTP CONNECT proxy URL, already resolved against NO_PROXY; undefined = direct. */
+  proxy?: string;
+  timeoutMs: number;
+  /** Passphrase of client.pfx when the folder holds one instead of PEM files. */
+  pfxPassphrase?: string;
+}
