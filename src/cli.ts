@@ -11,7 +11,9 @@ import { addConnectionOptions, addOutputOptions } from './commands/options.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 
-type Runner = (...args: unknown[]) => Promise<number>;
+// Each command module validates its own arguments; commander hands them over untyped.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Runner = (...args: any[]) => Promise<number>;
 
 /** Loads a command module only when that command runs. */
 function lazy(load: () => Promise<{ run: Runner }>) {

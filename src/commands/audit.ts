@@ -1,0 +1,49 @@
+/** `qrsfix audit`: read-only; exit 0 when nothing is to fix, 2 with findings. */
+import { parseAccount } from '../account.js';
+import { EXIT } from '../errors.js';
+import { buildAuditReport, type AuditReport } from '../remedy/findings.js';
+import { DEFAULT_MONITOR_GLOB, nameMatcher } from '../remedy/match.js';
+import { surveySite } from '../remedy/survey.js';
+import { renderAudit } from '../output/audit-report.js';
+import { info, out } from '../output/stdio.js';
+import { connectionArgs, openClient, reportFormat, writeReportFile, type CommonFlags } from './session.js';
+import type { QrsClient } from '../qrs/client.js';
+
+export interface AuditFlags extends CommonFlags {
+  serviceAccount?: string;
+  format?: string;
+  out?: string;
+}
+
+export async function runAudit(client: QrsClient, serviceAccountText: string | undefined): Promise<AuditReport> {
+  const serviceAccount = serviceAccountText ? parseAccount(serviceAccountText, '--service-account') : undefined;
+  const matcher = nameMatcher(DEFAULT_MONITOR_GLOB);
+  info(`reading ${client.baseUrl} …`);
+  const survey = await surveySite(client, matcher, serviceAccount ? [serviceAccount] : []);
+  return buildAuditReport({
+    survey,
+    host: client.config.host,
+    port: client.config.port,
+    match: matcher.glob,
+    serviceAccount,
+    connectionArgs: connectionArgs(client.config),
+  });
+}
+
+export async function run(flags: AuditFlags): Promise<number> {
+  const format = reportFormat(flags);
+  const client = openClient(flags);
+  try {
+    const report = await runAudit(client, flags.serviceAccount);
+    const text = renderAudit(report, format);
+    out(text);
+    if (flags.out) {
+      writeReportFile(flags.out, text);
+      info(`report written to ${flags.out}`);
+    }
+    info(`${client.stats.requests} requests, ${client.stats.bytesReceived} bytes received`);
+    return report.findings.length ? EXIT.findings : EXIT.ok;
+  } finally {
+    client.close();
+  }
+}

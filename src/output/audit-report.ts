@@ -1,0 +1,90 @@
+/** Renders an AuditReport as a terminal table, Markdown (for a change ticket) or JSON. */
+import type { AuditReport, IdentityView } from '../remedy/findings.js';
+import { markdownTable, shortTime, textTable } from './table.js';
+
+export type ReportFormat = 'table' | 'markdown' | 'json';
+
+function allocationsText(i: IdentityView): string {
+  if (i.allocations.length === 0) return 'none';
+  return i.allocations
+    .map((a) => {
+      const state = a.quarantined ? `quarantined until ${shortTime(a.quarantinedUntil) || '?'}` : 'active';
+      return `${a.label} (${state}; last used ${shortTime(a.lastUsed) || 'never'}) ${a.id}`;
+    })
+    .join('\n');
+}
+
+function identityRows(r: AuditReport): string[][] {
+  return r.identities.map((i) => [
+    i.account + (i.isServiceAccount ? '\n(service account)' : ''),
+    i.exists ? (i.inactive ? 'yes (inactive)' : i.blocked ? 'yes (blocked)' : 'yes') : 'NO',
+    i.roles.length ? i.roles.join(', ') : 'none',
+    String(i.monitorConnections.length),
+    allocationsText(i),
+  ]);
+}
+
+const IDENTITY_HEAD = ['Account', 'QRS user', 'Roles', 'Monitor connections', 'Access allocations'];
+
+export function renderAuditText(r: AuditReport): string {
+  const out: string[] = [];
+  out.push(`Qlik Sense site ${r.site.host}:${r.site.port}, QRS build ${r.site.buildVersion}${r.site.buildDate ? ` (${r.site.buildDate.slice(0, 10)})` : ''}`);
+  out.push('');
+  out.push(`Monitor connections (${r.match}): ${r.monitorConnections.length}`);
+  if (r.monitorConnections.length) {
+    out.push(textTable(['Data connection', 'Runs as'], r.monitorConnections.map((c) => [c.name, c.runsAs ?? '(no user name)'])));
+  }
+  if (r.ignoredNearMatches.length) {
+    out.push(`Not matched (name differs in case): ${r.ignoredNearMatches.join(', ')}`);
+  }
+  out.push('');
+  out.push('Identities');
+  out.push(textTable(IDENTITY_HEAD, identityRows(r)));
+  out.push('');
+  if (r.findings.length === 0) {
+    out.push(`OK: ${r.summary}`);
+  } else {
+    out.push(`Findings (${r.findings.length})`);
+    for (const f of r.findings) {
+      out.push(`  ✗ ${f.message}`);
+      f.fixes.forEach((cmd, n) => out.push(`    ${n === 0 ? 'fix:' : 'or: '} ${cmd}`));
+    }
+    out.push('');
+    out.push('Preview any fix with --dry-run first; nothing was changed by this audit.');
+    out.push(`Reference: ${r.kb}`);
+  }
+  return out.join('\n');
+}
+
+export function renderAuditMarkdown(r: AuditReport): string {
+  const out: string[] = [];
+  out.push(`# qrsfix audit: ${r.site.host}:${r.site.port}`);
+  out.push('');
+  out.push(`- QRS build: ${r.site.buildVersion}${r.site.buildDate ? ` (${r.site.buildDate.slice(0, 10)})` : ''}`);
+  out.push(`- Generated: ${r.generatedAt}`);
+  out.push(`- Verdict: **${r.verdict === 'ok' ? 'nothing to fix' : `${r.findings.length} finding(s)`}** (${r.summary})`);
+  out.push('');
+  out.push(`## Monitor connections (${r.match})`);
+  out.push('');
+  out.push(markdownTable(['Data connection', 'Runs as'], r.monitorConnections.map((c) => [c.name, c.runsAs ?? '(no user name)'])));
+  out.push('');
+  out.push('## Identities');
+  out.push('');
+  out.push(markdownTable(IDENTITY_HEAD, identityRows(r)));
+  out.push('');
+  out.push('## Findings');
+  out.push('');
+  if (r.findings.length === 0) out.push('None.');
+  for (const f of r.findings) {
+    out.push(`- ${f.message}`);
+    for (const cmd of f.fixes) out.push(`  - \`${cmd}\``);
+  }
+  out.push('');
+  out.push(`Reference: ${r.kb}`);
+  return out.join('\n');
+}
+
+export function renderAudit(r: AuditReport, format: ReportFormat): string {
+  if (format === 'json') return JSON.stringify(r, null, 2);
+  return format === 'markdown' ? renderAuditMarkdown(r) : renderAuditText(r);
+}

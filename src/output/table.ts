@@ -1,0 +1,26 @@
+/** Terminal tables (cli-table3) and Markdown tables from the same rows. */
+import Table from 'cli-table3';
+
+export function textTable(head: string[], rows: string[][]): string {
+  const t = new Table({ head, style: { head: [], border: [] }, wordWrap: true });
+  for (const r of rows) t.push(r);
+  return t.toString();
+}
+
+function mdCell(s: string): string {
+  return s.replace(/\|/g, '\\|').replace(/\n/g, '<br>');
+}
+
+export function markdownTable(head: string[], rows: string[][]): string {
+  const lines = [`| ${head.map(mdCell).join(' | ')} |`, `|${head.map(() => '---').join('|')}|`];
+  for (const r of rows) lines.push(`| ${r.map(mdCell).join(' | ')} |`);
+  return lines.join('\n');
+}
+
+/** `2026-11-28T10:06:49.123Z` → `2026-11-28 10:06 UTC`; empty for null. */
+export function shortTime(iso: string | null | undefined): string {
+  if (!iso) return '';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}

@@ -1,0 +1,212 @@
+/**
+ * The QRS client: every request gets a fresh xrfkey (query and header), X-Qlik-User, a hard timeout,
+ * and typed errors. GETs are retried on transient failures; writes never are (a lost answer to a POST
+ * or DELETE is reported as uncertain, and the caller re-reads). Never prints, never exits.
+ */
+import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
+import { z } from 'zod';
+import type { QrsConnectionConfig } from './config.js';
+import { createTransport, describeServerCertificate, type Transport } from './transport.js';
+import { newXrfkey } from './xrfkey.js';
+import { encodeFilter, type Filter } from './filter.js';
+import { QrsError, excerpt } from './errors.js';
+import { isTlsVerificationCode, mapStatusError, mapTransportError, type RequestContext } from './error-mapping.js';
+import { countSchema } from './schemas.js';
+
+export interface TraceEvent {
+  phase: 'request' | 'response' | 'retry' | 'error';
+  method: string;
+  url: string;
+  status?: number;
+  ms?: number;
+  bytes?: number;
+  body?: unknown;
+  note?: string;
+}
+
+export interface QrsClientOptions {
+  onTrace?: (event: TraceEvent) => void;
+  /** GET attempts, including the first. */
+  maxTries?: number;
+  /** Base of the exponential backoff between GET attempts. */
+  backoffMs?: number;
+  userAgent?: string;
+}
+
+export interface QrsStats {
+  requests: number;
+  bytesReceived: number;
+}
+
+type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+export class QrsClient {
+  readonly stats: QrsStats = { requests: 0, bytesReceived: 0 };
+  readonly warnings: string[];
+  private readonly http: AxiosInstance;
+  private readonly transport: Transport;
+  private readonly abortController = new AbortController();
+  private interrupted = false;
+
+  constructor(
+    readonly config: QrsConnectionConfig,
+    private readonly options: QrsClientOptions = {},
+  ) {
+    this.transport = createTransport(config);
+    this.warnings = this.transport.warnings;
+    this.http = axios.create({
+      httpsAgent: this.transport.agent,
+      // Our agent decides about proxies; axios's own proxy handling would wrap it in a second tunnel.
+      proxy: false,
+      maxRedirects: 0,
+      responseType: 'text',
+      transformResponse: [(data: unknown) => data],
+      validateStatus: () => true,
+      headers: { 'User-Agent': options.userAgent ?? 'qrsfix' },
+    });
+  }
+
+  get baseUrl(): string {
+    const host = this.config.host.includes(':') ? `[${this.config.host}]` : this.config.host;
+    return `https://${host}:${this.config.port}`;
+  }
+
+  /** Abandons in-flight requests (Ctrl-C); they fail with kind 'interrupted'. */
+  abort(): void {
+    this.interrupted = true;
+    this.abortController.abort();
+  }
+
+  close(): void {
+    this.transport.agent.destroy();
+  }
+
+  async get<S extends z.ZodType>(path: string, schema: S, opts: { filter?: Filter; query?: Record<string, string> } = {}): Promise<z.infer<S>> {
+    return this.send('GET', path, schema, undefined, opts);
+  }
+
+  async list<S extends z.ZodType>(path: string, itemSchema: S, filterBy?: Filter): Promise<Array<z.infer<S>>> {
+    return this.send('GET', path, z.array(itemSchema), undefined, filterBy ? { filter: filterBy } : {});
+  }
+
+  async count(path: string, filterBy?: Filter): Promise<number> {
+    return this.send('GET', path, countSchema, undefined, filterBy ? { filter: filterBy } : {});
+  }
+
+  async put<S extends z.ZodType>(path: string, body: unknown, schema: S): Promise<z.infer<S>> {
+    return this.send('PUT', path, schema, body);
+  }
+
+  async post<S extends z.ZodType>(path: string, body: unknown, schema: S): Promise<z.infer<S>> {
+    return this.send('POST', path, schema, body);
+  }
+
+  async delete(path: string): Promise<void> {
+    await this.send('DELETE', path, undefined, undefined);
+  }
+
+  private buildUrl(path: string, xrfkey: string, opts: { filter?: Filter; query?: Record<string, string> }): string {
+    let qs = `xrfkey=${xrfkey}`;
+    if (opts.filter) qs += `&filter=${encodeFilter(opts.filter)}`;
+    for (const [k, v] of Object.entries(opts.query ?? {})) qs += `&${encodeURIComponent(k)}=${encodeURIComponent(v)}`;
+    return `${this.baseUrl}${path}?${qs}`;
+  }
+
+  private async send<S extends z.ZodType>(
+    method: Method,
+    path: string,
+    schema: S | undefined,
+    body: unknown,
+    opts: { filter?: Filter; query?: Record<string, string> } = {},
+  ): Promise<z.infer<S>> {
+    const maxTries = method === 'GET' ? (this.options.maxTries ?? 3) : 1;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.attempt(method, path, schema, body, opts);
+      } catch (err) {
+        if (!(err instanceof QrsError) || !err.retryable || attempt >= maxTries || this.interrupted) throw err;
+        const backoff = (this.options.backoffMs ?? 250) * 2 ** (attempt - 1);
+        const wait = Math.min(30_000, Math.max(err.retryAfterMs ?? 0, backoff + Math.random() * backoff));
+        this.options.onTrace?.({ phase: 'retry', method, url: path, note: `${err.message}; try ${attempt + 1} of ${maxTries} in ${Math.round(wait)} ms` });
+        await new Promise((r) => setTimeout(r, wait));
+      }
+    }
+  }
+
+  private async attempt<S extends z.ZodType>(
+    method: Method,
+    path: string,
+    schema: S | undefined,
+    body: unknown,
+    opts: { filter?: Filter; query?: Record<string, string> },
+  ): Promise<z.infer<S>> {
+    const xrfkey = newXrfkey();
+    const url = this.buildUrl(path, xrfkey, opts);
+    const ctx: RequestContext = { method, path, cfg: this.config, sent: method !== 'GET' };
+    const started = Date.now();
+    this.options.onTrace?.({ phase: 'request', method, url: url.slice(this.baseUrl.length), body });
+    this.stats.requests++;
+    let res: AxiosResponse<string>;
+    try {
+      res = await this.http.request<string>({
+        method,
+        url,
+        data: body === undefined ? undefined : JSON.stringify(body),
+        headers: {
+          'X-Qlik-Xrfkey': xrfkey,
+          'X-Qlik-User': `UserDirectory=${encodeURIComponent(this.config.user.directory)}; UserId=${encodeURIComponent(this.config.user.userId)}`,
+          Accept: 'application/json',
+          ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+        },
+        signal: AbortSignal.any([this.abortController.signal, AbortSignal.timeout(this.config.timeoutMs)]),
+      });
+    } catch (err) {
+      throw await this.mapFailure(err, ctx);
+    }
+    const text = typeof res.data === 'string' ? res.data : '';
+    const bytes = Buffer.byteLength(text);
+    this.stats.bytesReceived += bytes;
+    this.options.onTrace?.({ phase: 'response', method, url: path, status: res.status, ms: Date.now() - started, bytes, body: text });
+    if (res.status < 200 || res.status >= 300) {
+      throw mapStatusError(res.status, text, ctx, headerValue(res.headers['retry-after']));
+    }
+    if (schema === undefined) return undefined as z.infer<S>;
+    return parseBody(text, String(res.headers['content-type'] ?? ''), schema, ctx);
+  }
+
+  private async mapFailure(err: unknown, ctx: RequestContext): Promise<QrsError> {
+    if (this.interrupted) {
+      return new QrsError('interrupted', `interrupted during ${ctx.method} ${ctx.path}`, undefined, { method: ctx.method, path: ctx.path, uncertain: ctx.sent });
+    }
+    const e = err as { code?: string; cause?: { code?: string } };
+    const code = e.code ?? e.cause?.code;
+    // The verification error does not say what the server presented: one unverified look tells.
+    const peer = isTlsVerificationCode(code) ? await describeServerCertificate(this.config, this.transport.tlsOptions) : undefined;
+    return mapTransportError(err, ctx, peer);
+  }
+}
+
+function headerValue(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : Array.isArray(v) ? String(v[0]) : undefined;
+}
+
+function parseBody<S extends z.ZodType>(text: string, contentType: string, schema: S, ctx: RequestContext): z.infer<S> {
+  const where = `${ctx.method} ${ctx.path}`;
+  const proxyHint = 'connect to QRS on port 4242 directly; a proxy, load balancer or the Qlik proxy (443) answered instead';
+  if (/text\/html/i.test(contentType) || /^\s*<(!doctype|html)/i.test(text)) {
+    throw new QrsError('response', `QRS answered ${where} with an HTML page, not JSON (a login or error page?)`, proxyHint, { method: ctx.method, path: ctx.path });
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new QrsError('response', `QRS answered ${where} with a body that is not JSON (${text.length} bytes, starts "${excerpt(text, 40)}"): truncated or not QRS`, proxyHint, { method: ctx.method, path: ctx.path, retryable: ctx.method === 'GET' });
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const at = issue?.path.length ? issue.path.join('.') : '(top level)';
+    throw new QrsError('response', `QRS answered ${where} with JSON of an unexpected shape: ${at}: ${issue?.message ?? 'invalid'}`, 'is this the QRS of Qlik Sense Enterprise on Windows (port 4242)?', { method: ctx.method, path: ctx.path });
+  }
+  return parsed.data;
+}
