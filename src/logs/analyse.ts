@@ -1,0 +1,284 @@
+/**
+ * Per-user aggregation of access decisions, fed one event at a time in time order, and the verdict.
+ * Pure: no I/O, O(users) memory whatever the number of rows.
+ */
+import { accountFromUsername } from '../account.js';
+import type { AccessEvent } from './reconcile.js';
+import { isFromRestConnectors } from './rows.js';
+import { formatServerTime, serverHour, serverMinute, type Stamp } from './time.js';
+
+/** An access pass allows 5 parallel sessions per user; the 6th request is denied. */
+export const SESSION_CAP = 5;
+/** "A burst": at least BURST_SIZE denials for the user within BURST_MS. */
+export const BURST_SIZE = 3;
+export const BURST_MS = 60_000;
+/** Distinct origins/hosts kept per user; more are summed as "other" (a scan must not grow without bound). */
+const MAX_DISTINCT = 50;
+
+export type VerdictCode = 'matches-QLIK-88038' | 'access-denied' | 'no-denials';
+
+export interface FixStep {
+  command: string;
+  why: string;
+}
+
+export interface Verdict {
+  code: VerdictCode;
+  /** "matches QLIK-88038" | "access denied" | "no denials" */
+  text: string;
+  reason: string;
+  fix: FixStep[];
+  advice?: string;
+}
+
+export interface Bursts {
+  count: number;
+  largest?: { start: Stamp; size: number };
+  /** Minute of the hour most bursts start in, when at least half of them do (the hourly reloads). */
+  typicalMinute?: number;
+}
+
+export interface DenialSource {
+  /** null: the row came from the license trace, which has no Origin column. */
+  origin: string | null;
+  context: string;
+  count: number;
+  restConnectors: boolean;
+}
+
+export interface UserReport {
+  user: string;
+  grants: number;
+  denials: number;
+  /** Denials recorded only in the audit log, only in the license trace, or in both (counted once). */
+  denialsBySource: { audit: number; license: number; both: number };
+  highestSessionCount?: number;
+  firstDenial?: Stamp;
+  lastDenial?: Stamp;
+  denialSources: DenialSource[];
+  clientHosts: { host: string; count: number }[];
+  /** Denials per hour of day, server time, index 0–23. */
+  hours: number[];
+  restConnectorDenials: number;
+  /** Denials whose own SessionCount, or the user's last one logged before them, was at the cap. */
+  denialsAtSessionCap: number;
+  bursts: Bursts;
+  restConnectorBursts: Bursts;
+  verdict: Verdict;
+}
+
+class BurstTracker {
+  count = 0;
+  largest: { start: Stamp; size: number } | undefined;
+  private readonly minutes = new Map<number, number>();
+  private prev: Stamp[] = [];
+  private current: { start: Stamp; end: number; size: number } | undefined;
+
+  add(stamp: Stamp): void {
+    // A denial within BURST_MS of the running burst's last one belongs to it: the connectors of one
+    // reload keep failing for as long as the reload runs.
+    if (this.current && stamp.at - this.current.end <= BURST_MS) {
+      this.current.size++;
+      this.current.end = Math.max(this.current.end, stamp.at);
+      this.noteLargest();
+    } else {
+      const oldest = this.prev[0];
+      if (this.prev.length === BURST_SIZE - 1 && oldest && stamp.at - oldest.at <= BURST_MS) {
+        this.current = { start: oldest, end: stamp.at, size: BURST_SIZE };
+        this.count++;
+        const minute = serverMinute(oldest);
+        this.minutes.set(minute, (this.minutes.get(minute) ?? 0) + 1);
+        this.noteLargest();
+      }
+    }
+    this.prev.push(stamp);
+    if (this.prev.length > BURST_SIZE - 1) this.prev.shift();
+  }
+
+  private noteLargest(): void {
+    const c = this.current!;
+    if (!this.largest || c.size > this.largest.size) this.largest = { start: c.start, size: c.size };
+  }
+
+  result(): Bursts {
+    const r: Bursts = { count: this.count };
+    if (this.largest) r.largest = this.largest;
+    let best: [number, number] | undefined;
+    for (const [m, n] of this.minutes) if (!best || n > best[1]) best = [m, n];
+    if (best && best[1] * 2 >= this.count && this.count > 1) r.typicalMinute = best[0];
+    return r;
+  }
+}
+
+const OTHER = 'other';
+
+function boundedKey(map: Map<string, unknown>, key: string): string {
+  return map.has(key) || map.size < MAX_DISTINCT - 1 ? key : OTHER;
+}
+
+class UserStats {
+  grants = 0;
+  denials = 0;
+  bySource = { audit: 0, license: 0, both: 0 };
+  highestSessionCount: number | undefined;
+  lastSessionCount: number | undefined;
+  firstDenial: Stamp | undefined;
+  lastDenial: Stamp | undefined;
+  sources = new Map<string, DenialSource>();
+  hosts = new Map<string, number>();
+  hours: number[] = Array.from({ length: 24 }, () => 0);
+  restDenials = 0;
+  atCap = 0;
+  bursts = new BurstTracker();
+  restBursts = new BurstTracker();
+
+  constructor(readonly user: string) {}
+
+  add(e: AccessEvent): void {
+    if (e.sessionCount !== undefined) this.highestSessionCount = Math.max(this.highestSessionCount ?? 0, e.sessionCount);
+    if (e.outcome === 'granted') {
+      this.grants++;
+    } else {
+      this.addDenial(e);
+    }
+    if (e.sessionCount !== undefined) this.lastSessionCount = e.sessionCount;
+  }
+
+  private addDenial(e: AccessEvent): void {
+    this.denials++;
+    if (e.sources.length > 1) this.bySource.both++;
+    else this.bySource[e.sources[0]!]++;
+    if (!this.firstDenial || e.stamp.at < this.firstDenial.at) this.firstDenial = e.stamp;
+    if (!this.lastDenial || e.stamp.at >= this.lastDenial.at) this.lastDenial = e.stamp;
+    this.hours[serverHour(e.stamp)]!++;
+    if ((e.sessionCount ?? this.lastSessionCount ?? 0) >= SESSION_CAP) this.atCap++;
+    const rest = isFromRestConnectors(e);
+    // The license trace has no Origin column: say so (null) rather than guess.
+    const origin = e.origin ?? (e.sources.includes('audit') ? 'Not available' : null);
+    const context = e.context ?? 'Not available';
+    const key = boundedKey(this.sources, `${origin ?? ''}\u0000${context}`);
+    const source = this.sources.get(key) ?? (key === OTHER ? { origin: OTHER, context: OTHER, count: 0, restConnectors: false } : { origin, context, count: 0, restConnectors: rest });
+    source.count++;
+    this.sources.set(key, source);
+    if (e.host) {
+      const host = boundedKey(this.hosts, e.host);
+      this.hosts.set(host, (this.hosts.get(host) ?? 0) + 1);
+    }
+    this.bursts.add(e.stamp);
+    if (rest) {
+      this.restDenials++;
+      this.restBursts.add(e.stamp);
+    }
+  }
+
+  report(): UserReport {
+    const r: UserReport = {
+      user: this.user,
+      grants: this.grants,
+      denials: this.denials,
+      denialsBySource: { ...this.bySource },
+      denialSources: [...this.sources.values()].sort((a, b) => b.count - a.count),
+      clientHosts: [...this.hosts].map(([host, count]) => ({ host, count })).sort((a, b) => b.count - a.count),
+      hours: [...this.hours],
+      restConnectorDenials: this.restDenials,
+      denialsAtSessionCap: this.atCap,
+      bursts: this.bursts.result(),
+      restConnectorBursts: this.restBursts.result(),
+      verdict: { code: 'no-denials', text: 'no denials', reason: '', fix: [] },
+    };
+    if (this.highestSessionCount !== undefined) r.highestSessionCount = this.highestSessionCount;
+    if (this.firstDenial) r.firstDenial = this.firstDenial;
+    if (this.lastDenial) r.lastDenial = this.lastDenial;
+    r.verdict = verdictFor(r);
+    return r;
+  }
+}
+
+/** Groups by user case-insensitively (`DOMAIN\qvservice` = `domain\QVService`), first spelling shown. */
+export class LogAnalysis {
+  private readonly users = new Map<string, UserStats>();
+
+  add(e: AccessEvent): void {
+    const key = e.user.toLowerCase();
+    let s = this.users.get(key);
+    if (!s) {
+      s = new UserStats(e.user);
+      this.users.set(key, s);
+    }
+    s.add(e);
+  }
+
+  /** Users with denials first (most first), then the rest by name. */
+  result(): UserReport[] {
+    return [...this.users.values()]
+      .map((s) => s.report())
+      .sort((a, b) => b.denials - a.denials || a.user.toLowerCase().localeCompare(b.user.toLowerCase()));
+  }
+}
+
+/** Single quotes for the shell: the backslash in DOMAIN\user then needs no escaping. */
+export function shellQuote(text: string): string {
+  return `'${text.replace(/'/g, `'\\''`)}'`;
+}
+
+/** `04:59 on 2019-02-01 (+0100)`: the burst as the admin finds it in the log. */
+function hhmm(s: Stamp): string {
+  const t = formatServerTime(s);
+  return `${t.slice(11, 16)} on ${t.slice(0, 10)} (${t.slice(20)})`;
+}
+
+export function verdictFor(r: Omit<UserReport, 'verdict'>): Verdict {
+  if (r.denials === 0) return { code: 'no-denials', text: 'no denials', reason: `${r.grants} grants, no denials`, fix: [] };
+  const cap = `highest SessionCount ${r.highestSessionCount ?? 'not logged'}`;
+  const restBursts = r.restConnectorBursts;
+  if (restBursts.count > 0 || r.denialsAtSessionCap > 0) {
+    const parts: string[] = [];
+    if (restBursts.count > 0) {
+      const where = restSourceLabel(r.denialSources);
+      const largest = restBursts.largest!;
+      parts.push(
+        `${largest.size} denials at ${hhmm(largest.start)} from ${where}, the REST connectors through the proxy` +
+          `; ${restBursts.count} burst${restBursts.count === 1 ? '' : 's'} of ≥${BURST_SIZE} within ${BURST_MS / 1000} s` +
+          (restBursts.typicalMinute !== undefined ? `, mostly at :${String(restBursts.typicalMinute).padStart(2, '0')} past the hour` : ''),
+      );
+    }
+    if (r.denialsAtSessionCap > 0) parts.push(`${r.denialsAtSessionCap} denials at SessionCount ${SESSION_CAP} (the session cap of an access pass)`);
+    parts.push(cap);
+    return { code: 'matches-QLIK-88038', text: 'matches QLIK-88038', reason: parts.join('; '), fix: fixSteps(r.user) };
+  }
+  const top = r.denialSources[0];
+  const hosts = r.clientHosts.slice(0, 3).map((h) => h.host).join(', ');
+  const origin = top?.origin && top.origin !== 'Not available' ? ` (${top.origin})` : '';
+  return {
+    code: 'access-denied',
+    text: 'access denied',
+    reason:
+      `${r.denials} denials` +
+      (top ? `, mostly from ${top.context}${origin}` : '') +
+      (hosts ? `, client ${hosts}` : '') +
+      `; not in bursts from the REST connectors and not at SessionCount ${SESSION_CAP}; ${cap}`,
+    fix: [],
+    advice: 'the user has no access pass: allocate one (professional or analyzer access, or a license rule) in the QMC, or wait for group-based rules to sync',
+  };
+}
+
+function restSourceLabel(sources: DenialSource[]): string {
+  const rest = sources.filter((s) => s.restConnectors);
+  const audit = rest.find((s) => s.origin === 'ManagementAccess');
+  const s = audit ?? rest[0];
+  if (!s) return '/qrs/requestaccesstype';
+  return s.origin === 'ManagementAccess' ? `${s.context} (ManagementAccess)` : `${s.context} (loopback)`;
+}
+
+function fixSteps(user: string): FixStep[] {
+  const account = shellQuote(user);
+  const directory = accountFromUsername(user)?.directory ?? 'DOMAIN';
+  return [
+    { command: `qrsfix audit --service-account ${account}`, why: 'first: see the pass, its sessions and the monitor connections that run as this account' },
+    { command: `qrsfix fix --service-account ${account} --dry-run`, why: 'remove the access pass from the service account' },
+    {
+      command: `qrsfix fix --service-account ${account} --monitor-user ${shellQuote(`${directory}\\<dedicated user>`)} --dry-run`,
+      why: 'or: run the monitoring apps as a dedicated RootAdmin user without a pass',
+    },
+  ];
+}

@@ -1,0 +1,101 @@
+/**
+ * diagnose-log's pipeline: find files → check each one's start → merge all rows in time order →
+ * count each decision once → aggregate per user. Everything streams; notes go to the caller's logger.
+ */
+import { accountFromUsername, formatAccount, sameAccount, type Account } from '../account.js';
+import { LogAnalysis, type UserReport } from './analyse.js';
+import { findLogFiles } from './find-files.js';
+import { sniffLogFile } from './line-reader.js';
+import { mergeByTime, type FileSummary, type LogFile } from './merge.js';
+import { Reconciler } from './reconcile.js';
+import { KIND_LABEL, type AccessRow } from './rows.js';
+import { isAtOrAfter, type Since, type Stamp } from './time.js';
+
+export interface DiagnoseFilters {
+  user?: Account;
+  since?: Since;
+}
+
+export interface Notes {
+  info(text: string): void;
+  warn(text: string): void;
+}
+
+export interface Diagnosis {
+  files: FileSummary[];
+  filters: { user?: string; since?: string };
+  /** First and last access decision kept after the filters. */
+  span?: { first: Stamp; last: Stamp };
+  users: UserReport[];
+  totals: { grants: number; denials: number; users: number; usersMatching: number };
+}
+
+export async function diagnoseLogs(paths: string[], filters: DiagnoseFilters, notes: Notes): Promise<Diagnosis> {
+  const { files: found, emptyFolders } = await findLogFiles(paths);
+  for (const folder of emptyFolders) notes.warn(`no Repository audit or license logs in ${folder}`);
+
+  // Check every file before reading any: a wrong file named on the command line fails fast.
+  const logs: LogFile[] = [];
+  const summaries: FileSummary[] = [];
+  for (const f of found) {
+    const sniffed = await sniffLogFile(f.path);
+    if (sniffed.status === 'empty') {
+      notes.warn(`${f.path}: no rows, skipped`);
+      continue;
+    }
+    logs.push({ path: f.path, header: sniffed.header, firstAt: sniffed.firstAt });
+  }
+  const kinds = (['audit', 'license'] as const)
+    .map((k) => [k, logs.filter((l) => l.header.kind === k).length] as const)
+    .filter(([, n]) => n > 0)
+    .map(([k, n]) => `${n} ${KIND_LABEL[k]}${n === 1 ? '' : 's'}`);
+  notes.info(`reading ${logs.length} file${logs.length === 1 ? '' : 's'}${kinds.length ? ` (${kinds.join(', ')})` : ''}…`);
+
+  const keep = (row: AccessRow): boolean => {
+    if (filters.since && !isAtOrAfter(row.stamp, filters.since)) return false;
+    if (filters.user) {
+      const account = accountFromUsername(row.user);
+      if (!account || !sameAccount(account, filters.user)) return false;
+    }
+    return true;
+  };
+  const onFileDone = (s: FileSummary): void => {
+    summaries.push(s);
+    if (s.signature) notes.info(`${s.path}: signature trailer skipped`);
+    if (s.malformed > 0) notes.warn(`${s.path}: ${s.malformed} malformed row${s.malformed === 1 ? '' : 's'} skipped`);
+  };
+
+  const analysis = new LogAnalysis();
+  const bothKinds = new Set(logs.map((l) => l.header.kind)).size > 1;
+  const reconciler = new Reconciler((e) => analysis.add(e), bothKinds);
+  const started = Date.now();
+  let first: Stamp | undefined;
+  let last: Stamp | undefined;
+  for await (const row of mergeByTime(logs, keep, onFileDone)) {
+    first ??= row.stamp;
+    if (!last || row.stamp.at >= last.at) last = row.stamp;
+    reconciler.push(row);
+  }
+  reconciler.end();
+  const rows = summaries.reduce((n, f) => n + f.rows, 0);
+  notes.info(`read ${rows} rows in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+
+  const users = analysis.result();
+  const order = new Map(found.map((f, i) => [f.path, i]));
+  summaries.sort((a, b) => (order.get(a.path) ?? 0) - (order.get(b.path) ?? 0));
+  const diagnosis: Diagnosis = {
+    files: summaries,
+    filters: {},
+    users,
+    totals: {
+      grants: users.reduce((n, u) => n + u.grants, 0),
+      denials: users.reduce((n, u) => n + u.denials, 0),
+      users: users.length,
+      usersMatching: users.filter((u) => u.verdict.code === 'matches-QLIK-88038').length,
+    },
+  };
+  if (filters.user) diagnosis.filters.user = formatAccount(filters.user);
+  if (filters.since) diagnosis.filters.since = filters.since.text;
+  if (first && last) diagnosis.span = { first, last };
+  return diagnosis;
+}
