@@ -42,6 +42,62 @@ export function buildProgram(): Command {
     ),
   ).action(lazy(() => import('./commands/audit.js')));
 
+  const change = (cmd: Command, withPassword: boolean) => {
+    cmd
+      .option('--dry-run', 'print the plan and change nothing')
+      .option('-y, --yes', 'apply without asking (needed when there is no terminal)')
+      .option('--journal <file>', 'journal of the change (default ./qrsfix-journal-<UTC time>.json)');
+    if (withPassword) cmd.option('--password-stdin', 'read the connection password from standard input (else QRSFIX_PASSWORD, else a prompt)');
+    return addOutputOptions(addConnectionOptions(cmd));
+  };
+
+  change(
+    program
+      .command('remove-pass')
+      .description('KB option 1: deallocate every access allocation (user, professional, analyzer) of a user')
+      .option('--user <DIR\\id>', 'the account, e.g. DOMAIN\\qvservice'),
+    false,
+  ).action(lazy(() => import('./commands/remove-pass.js')));
+
+  change(
+    program
+      .command('create-user')
+      .description('make sure a QRS user exists with RootAdmin and no access allocation')
+      .option('--user <DIR\\id>', 'the account, e.g. DOMAIN\\qlikmonitor')
+      .option('--name <text>', 'display name of a new user (default: the user id)'),
+    false,
+  ).action(lazy(() => import('./commands/create-user.js')));
+
+  change(
+    program
+      .command('repoint-connections')
+      .description('make the matching data connections run as a user (username and password)')
+      .option('--user <DIR\\id>', 'the account the connections run as afterwards')
+      .option('--match <glob>', 'data connection names, * and ? as wildcards', 'monitor_apps_REST_*')
+      .option('--update-password', 'also set the password of connections already running as --user (after a password change)'),
+    true,
+  ).action(lazy(() => import('./commands/repoint-connections.js')));
+
+  change(
+    program
+      .command('fix')
+      .description('the whole remedy in one plan: option 1 by default, option 2 with --monitor-user')
+      .option('--service-account <DIR\\id>', 'the account with the problem (default: the one the monitor connections run as)', process.env.QRSFIX_SERVICE_ACCOUNT)
+      .option('--monitor-user <DIR\\id>', 'option 2: a dedicated RootAdmin user for the monitor connections; the service account keeps its pass')
+      .option('--name <text>', 'display name of the monitor user, if it is created')
+      .option('--remove-pass', 'with --monitor-user: remove the service account\'s allocations too')
+      .option('--update-password', 'set the password even on connections already running as the monitor user'),
+    true,
+  ).action(lazy(() => import('./commands/fix.js')));
+
+  change(
+    program
+      .command('rollback')
+      .description('undo what a fix journal records as done, newest first')
+      .argument('<journal>', 'the journal file a change wrote'),
+    true,
+  ).action(lazy(() => import('./commands/rollback.js')));
+
   program
     .command('demo')
     .description('start the built-in QRS simulator and show audit → fix → audit against it')

@@ -80,7 +80,7 @@ export function resolveConnection(flags: ConnectionFlags, env: NodeJS.ProcessEnv
     certsDir: flags.certs ?? './certs',
     insecure: flags.insecure === true,
     user: parseAccount(flags.qrsUser ?? 'INTERNAL\\sa_repository', '--qrs-user'),
-    timeoutMs: positiveInt(flags.timeout, '--timeout', 3_600_000),
+    timeoutMs: positiveInt(flags.timeout ?? '30000', '--timeout', 3_600_000),
   };
   if (flags.servername) config.servername = flags.servername;
   if (proxy) config.proxy = proxy;

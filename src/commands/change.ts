@@ -1,0 +1,130 @@
+/**
+ * The one flow every mutating command follows: print the plan; --dry-run stops there; get the
+ * password if the plan sets one; confirm (or --yes); create the journal before the first write;
+ * apply; summarise; exit 0 done, 2 partly done, 130 interrupted.
+ */
+import { readFileSync } from 'node:fs';
+import type { QrsClient } from '../qrs/client.js';
+import type { About } from '../qrs/schemas.js';
+import { EXIT } from '../errors.js';
+import { applyJournal } from '../remedy/apply.js';
+import { JOURNAL_FORMAT, JOURNAL_VERSION, defaultJournalPath, writeJournal, type Journal } from '../remedy/journal.js';
+import { describeStep, stepNeedsPassword, type Plan } from '../remedy/steps.js';
+import { renderPlan, renderSummary, stepLine, tally } from '../output/plan-report.js';
+import { info, out, outJson, warn } from '../output/stdio.js';
+import { confirmChange, obtainPassword } from './interaction.js';
+import type { CommonFlags } from './session.js';
+
+export interface ChangeFlags extends CommonFlags {
+  dryRun?: boolean;
+  yes?: boolean;
+  journal?: string;
+  passwordStdin?: boolean;
+}
+
+export interface ChangeRequest {
+  command: string;
+  /** The command line to suggest for a re-run. */
+  rerun: string;
+  title: string;
+  plan: Plan;
+  about: About;
+  /** Whose password the plan's connection steps set (for the prompt). */
+  passwordOf?: string;
+  /** Runs after the change (fix: the audit's verdict); returns text and a JSON value. */
+  verify?: () => Promise<{ text: string; json: unknown; exitHint?: number }>;
+  nextSteps?: string[];
+}
+
+function toolVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+export async function runChange(client: QrsClient, flags: ChangeFlags, req: ChangeRequest): Promise<number> {
+  const json = flags.json === true;
+  const planJson = {
+    steps: req.plan.steps.map((s, i) => ({ n: i + 1, description: describeStep(s), ...s })),
+    unchanged: req.plan.unchanged,
+    notes: req.plan.notes,
+  };
+  const site = { host: client.config.host, port: client.config.port, buildVersion: req.about.buildVersion };
+  if (!json) out(renderPlan(req.title, req.plan));
+
+  if (req.plan.steps.length === 0) {
+    const verdict = req.verify ? await req.verify() : undefined;
+    if (json) outJson({ command: req.command, site, dryRun: !!flags.dryRun, outcome: 'nothing-to-do', plan: planJson, verdict: verdict?.json });
+    else {
+      out('Nothing to change: the site is already as wanted. Nothing was written.');
+      if (verdict) out(verdict.text);
+    }
+    return EXIT.ok;
+  }
+  if (flags.dryRun) {
+    if (json) outJson({ command: req.command, site, dryRun: true, outcome: 'dry-run', plan: planJson });
+    else out(`Dry run: nothing was changed. To apply: ${req.rerun.replace(/ --dry-run\b/, '')}`);
+    return EXIT.ok;
+  }
+
+  const password = req.plan.steps.some(stepNeedsPassword) ? await obtainPassword(flags, req.passwordOf ?? 'the account') : undefined;
+  if (!(await confirmChange(`Apply these ${req.plan.steps.length} changes to ${site.host}?`, flags.yes))) {
+    info('Not confirmed: nothing was changed.');
+    return EXIT.error;
+  }
+
+  const journalPath = flags.journal ?? defaultJournalPath();
+  const now = new Date().toISOString();
+  const journal: Journal = {
+    format: JOURNAL_FORMAT,
+    version: JOURNAL_VERSION,
+    tool: { name: 'qrsfix', version: toolVersion() },
+    command: req.command,
+    site,
+    createdAt: now,
+    updatedAt: now,
+    outcome: 'in-progress',
+    unchanged: req.plan.unchanged,
+    notes: req.plan.notes,
+    steps: req.plan.steps.map((step, i) => ({ n: i + 1, step, status: 'pending', description: describeStep(step) })),
+  };
+  writeJournal(journalPath, journal);
+  info(`journal: ${journalPath}`);
+
+  let interrupted = false;
+  const onSigint = () => {
+    if (interrupted) return;
+    interrupted = true;
+    warn('interrupted: abandoning the request in flight and writing the journal…');
+    client.abort();
+  };
+  process.on('SIGINT', onSigint);
+  let outcome;
+  try {
+    outcome = await applyJournal({
+      client,
+      journal,
+      journalPath,
+      password,
+      isInterrupted: () => interrupted,
+      onStep: (js) => info(stepLine(js)),
+    });
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+
+  const verdict = outcome === 'done' && req.verify ? await req.verify() : undefined;
+  if (json) {
+    outJson({ command: req.command, site, dryRun: false, outcome, plan: planJson, results: journal.steps, tally: tally(journal), journal: journalPath, verdict: verdict?.json });
+  } else {
+    out(renderSummary(journal, journalPath, req.rerun));
+    if (verdict) out(verdict.text);
+    if (outcome === 'done' && req.nextSteps?.length) {
+      out('Next steps:');
+      for (const s of req.nextSteps) out(`  - ${s}`);
+    }
+  }
+  return outcome === 'done' ? EXIT.ok : outcome === 'interrupted' ? EXIT.interrupted : EXIT.partial;
+}

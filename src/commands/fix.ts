@@ -1,0 +1,82 @@
+/**
+ * `qrsfix fix [--service-account] [--monitor-user [--name] [--remove-pass]]`: the whole remedy in one
+ * plan, ending with the audit's verdict on the site as it is afterwards.
+ */
+import { formatAccount } from '../account.js';
+import type { QrsClient } from '../qrs/client.js';
+import { planFix } from '../remedy/fix-plan.js';
+import { DEFAULT_MONITOR_GLOB, nameMatcher } from '../remedy/match.js';
+import { surveySite } from '../remedy/survey.js';
+import type { AuditReport } from '../remedy/findings.js';
+import { info } from '../output/stdio.js';
+import { runAudit } from './audit.js';
+import { runChange, type ChangeFlags } from './change.js';
+import { commandLine, optionalAccount, RELOAD_STEP } from './remedy-common.js';
+import { openClient } from './session.js';
+
+export interface FixFlags extends ChangeFlags {
+  serviceAccount?: string;
+  monitorUser?: string;
+  name?: string;
+  removePass?: boolean;
+  updatePassword?: boolean;
+}
+
+export function verdictText(report: AuditReport): string {
+  const lines = [`Audit after the change: ${report.summary}`];
+  for (const f of report.findings) lines.push(`  ! ${f.message}`);
+  return lines.join('\n');
+}
+
+export async function runFix(client: QrsClient, flags: FixFlags): Promise<number> {
+  const serviceAccount = optionalAccount(flags.serviceAccount, '--service-account');
+  const monitorUser = optionalAccount(flags.monitorUser, '--monitor-user');
+  info(`reading ${client.baseUrl} …`);
+  const survey = await surveySite(client, nameMatcher(DEFAULT_MONITOR_GLOB), [serviceAccount, monitorUser].filter((a) => a !== undefined));
+  const { plan, serviceAccount: target } = planFix(survey, {
+    serviceAccount,
+    monitorUser,
+    monitorName: flags.name,
+    removePass: flags.removePass === true,
+    updatePassword: flags.updatePassword === true,
+  });
+  const svc = target ? formatAccount(target) : undefined;
+  const mon = monitorUser ? formatAccount(monitorUser) : undefined;
+  const title = mon
+    ? `Fix (KB option 2${flags.removePass ? ' and option 1' : ''}): monitor connections run as ${mon}, a RootAdmin without access allocation${flags.removePass && svc ? `; ${svc} loses its access allocations` : ''}`
+    : `Fix (KB option 1): ${svc} loses its access allocations`;
+  const nextSteps = [RELOAD_STEP];
+  if (mon) nextSteps.unshift(`make sure ${mon} is an enabled account in its directory with the password just given, and change both together from now on (qrsfix repoint-connections --user ${mon} --update-password)`);
+  return runChange(client, flags, {
+    command: 'fix',
+    rerun: commandLine(client, [
+      'fix',
+      serviceAccount && '--service-account',
+      serviceAccount && formatAccount(serviceAccount),
+      mon && '--monitor-user',
+      mon,
+      flags.name !== undefined && '--name',
+      flags.name,
+      flags.removePass === true && '--remove-pass',
+      flags.updatePassword === true && '--update-password',
+    ]),
+    title,
+    plan,
+    about: survey.about,
+    passwordOf: mon,
+    verify: async () => {
+      const report = await runAudit(client, svc);
+      return { text: verdictText(report), json: { verdict: report.verdict, summary: report.summary, findings: report.findings } };
+    },
+    nextSteps,
+  });
+}
+
+export async function run(flags: FixFlags): Promise<number> {
+  const client = openClient(flags);
+  try {
+    return await runFix(client, flags);
+  } finally {
+    client.close();
+  }
+}

@@ -1,0 +1,59 @@
+/**
+ * Talking to the admin: passwords (never from argv) and the confirmation of a change. Prompts write
+ * to stderr so stdout stays data. The prompt libraries load only when a prompt is shown.
+ */
+import { QrsfixError } from '../errors.js';
+import { registerSecret } from '../output/secrets.js';
+
+export function hasTerminal(): boolean {
+  return process.stdin.isTTY === true && process.stderr.isTTY === true;
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export interface PasswordSource {
+  passwordStdin?: boolean;
+}
+
+/**
+ * The password from --password-stdin, QRSFIX_PASSWORD, or a hidden prompt on a terminal, in that
+ * order. Registered as a secret at once, so no output can carry it.
+ */
+export async function obtainPassword(flags: PasswordSource, what: string): Promise<string> {
+  let password: string | undefined;
+  if (flags.passwordStdin) {
+    // Only the line ending a pipe or here-string adds is removed; other whitespace may be part of it.
+    password = (await readStdin()).replace(/\r?\n$/, '');
+    if (!password) throw new QrsfixError('usage', '--password-stdin was given but standard input was empty', `pipe the password of ${what} in, e.g. from a secrets manager`);
+  } else if (process.env.QRSFIX_PASSWORD !== undefined && process.env.QRSFIX_PASSWORD !== '') {
+    password = process.env.QRSFIX_PASSWORD;
+  } else if (hasTerminal()) {
+    const { default: passwordPrompt } = await import('@inquirer/password');
+    password = await passwordPrompt({ message: `Password of ${what}:`, mask: '*' }, { output: process.stderr });
+    if (!password) throw new QrsfixError('usage', 'no password entered', undefined);
+  } else {
+    throw new QrsfixError('usage', `this change needs the password of ${what}, and there is no terminal to ask on`, 'use --password-stdin or set QRSFIX_PASSWORD (a password is never taken from the command line)');
+  }
+  registerSecret(password);
+  return password;
+}
+
+/** True to go ahead. Without a terminal, only --yes goes ahead. */
+export async function confirmChange(message: string, yes: boolean | undefined): Promise<boolean> {
+  if (yes) return true;
+  if (!hasTerminal()) {
+    throw new QrsfixError('refused', 'not changing anything: there is no terminal to confirm on', 'review the plan with --dry-run, then run again with --yes');
+  }
+  const { default: confirm } = await import('@inquirer/confirm');
+  try {
+    return await confirm({ message, default: false }, { output: process.stderr });
+  } catch (err) {
+    // Ctrl-C at the prompt: nothing has been written yet.
+    if (err instanceof Error && err.name === 'ExitPromptError') return false;
+    throw err;
+  }
+}

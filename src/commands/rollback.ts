@@ -1,0 +1,33 @@
+/** `qrsfix rollback <journal>`: undo what a journal records as done, newest first, on the same site. */
+import path from 'node:path';
+import { usageError } from '../errors.js';
+import { aboutSchema } from '../qrs/schemas.js';
+import { readJournal } from '../remedy/journal.js';
+import { checkJournalSite, planRollback } from '../remedy/rollback-plan.js';
+import { info } from '../output/stdio.js';
+import { runChange, type ChangeFlags } from './change.js';
+import { commandLine } from './remedy-common.js';
+import { openClient } from './session.js';
+
+export async function run(journalFile: string, flags: ChangeFlags): Promise<number> {
+  if (flags.journal && path.resolve(flags.journal) === path.resolve(journalFile)) {
+    throw usageError('--journal names the journal being rolled back', 'the rollback writes a journal of its own; give it another file or leave --journal out');
+  }
+  const journal = readJournal(journalFile);
+  const client = openClient(flags);
+  try {
+    checkJournalSite(journal, client.config.host, client.config.port, journalFile);
+    info(`reading ${client.baseUrl} …`);
+    const [about, { plan, passwordOf }] = await Promise.all([client.get('/qrs/about', aboutSchema), planRollback(client, journal)]);
+    return await runChange(client, flags, {
+      command: 'rollback',
+      rerun: commandLine(client, ['rollback', journalFile]),
+      title: `Roll back "${journal.command}" of ${journal.createdAt} (${journalFile}), newest change first`,
+      plan,
+      about,
+      passwordOf: passwordOf ? `${passwordOf} (the previous identity of the connections)` : undefined,
+    });
+  } finally {
+    client.close();
+  }
+}

@@ -1,0 +1,192 @@
+/**
+ * How each kind of step is carried out against QRS. Updates are full-entity PUTs of a fresh GET with
+ * only our fields changed; on 409 the entity is read again and our change re-applied, so an edit made
+ * meanwhile (in the QMC, say) survives. A POST or DELETE whose answer was lost is settled by reading
+ * again, never by sending it twice.
+ */
+import { parseAccount, sameAccount, accountFromUsername } from '../account.js';
+import type { QrsClient } from '../qrs/client.js';
+import { QrsError } from '../qrs/errors.js';
+import { filter } from '../qrs/filter.js';
+import { ALLOCATION_KINDS, allocationSchema, dataConnectionSchema, userSchema, isRealDate } from '../qrs/schemas.js';
+import type { Step } from './steps.js';
+import { QrsfixError } from '../errors.js';
+
+export interface StepOutcome {
+  status: 'done' | 'already' | 'skipped';
+  detail?: string;
+  result?: Record<string, string>;
+}
+
+export interface ExecuteOptions {
+  password?: string;
+  /** How many times a 409 is answered by re-reading and re-applying. */
+  maxConflictRetries?: number;
+}
+
+function isStatus(err: unknown, status: number): boolean {
+  return err instanceof QrsError && err.status === status;
+}
+
+function isUncertain(err: unknown): boolean {
+  return err instanceof QrsError && err.uncertain && err.kind !== 'interrupted';
+}
+
+/** GET, change, PUT with the read modifiedDate; on 409 start over from a fresh GET. */
+async function updateEntity<T extends { modifiedDate: string }>(
+  read: () => Promise<T>,
+  change: (entity: T) => T | 'unchanged',
+  write: (entity: T) => Promise<unknown>,
+  maxConflictRetries: number,
+): Promise<{ changed: boolean; conflicts: number }> {
+  for (let conflicts = 0; ; conflicts++) {
+    const fresh = await read();
+    const next = change(fresh);
+    if (next === 'unchanged') return { changed: false, conflicts };
+    try {
+      await write(next);
+      return { changed: true, conflicts };
+    } catch (err) {
+      if (isStatus(err, 409) && conflicts < maxConflictRetries) continue;
+      // A PUT whose answer was lost: the next loop's GET shows whether it landed.
+      if (isUncertain(err) && conflicts < maxConflictRetries) continue;
+      throw err;
+    }
+  }
+}
+
+function needPassword(password: string | undefined): string {
+  if (password === undefined) throw new QrsfixError('usage', 'this change sets a data connection password, but none was given', 'use --password-stdin or QRSFIX_PASSWORD, or run on a terminal to be asked');
+  return password;
+}
+
+function conflictNote(conflicts: number): string {
+  return conflicts ? ` (re-applied after ${conflicts} concurrent edit${conflicts === 1 ? '' : 's'}, which were kept)` : '';
+}
+
+export async function executeStep(client: QrsClient, step: Step, opts: ExecuteOptions): Promise<StepOutcome> {
+  const retries = opts.maxConflictRetries ?? 3;
+  switch (step.kind) {
+    case 'repoint-connection':
+    case 'restore-connection': {
+      const path = `/qrs/dataconnection/${step.connectionId}`;
+      const target = step.kind === 'repoint-connection' ? step.usernameAfter : step.usernameBefore;
+      const password = step.kind === 'repoint-connection' || step.setsPassword ? needPassword(opts.password) : '';
+      let skippedBecause: string | undefined;
+      const { changed, conflicts } = await updateEntity(
+        () => client.get(path, dataConnectionSchema),
+        (c) => {
+          if (step.kind === 'restore-connection') {
+            const now = accountFromUsername(c.username);
+            const expected = accountFromUsername(step.usernameNow);
+            if (!now || !expected || !sameAccount(now, expected)) {
+              skippedBecause = `it now runs as ${c.username || '(nobody)'}, not ${step.usernameNow}: changed since, left alone`;
+              return 'unchanged';
+            }
+          }
+          return { ...c, username: target, password };
+        },
+        (c) => client.put(path, c, dataConnectionSchema),
+        retries,
+      );
+      if (skippedBecause) return { status: 'skipped', detail: skippedBecause };
+      return { status: changed ? 'done' : 'already', detail: `runs as ${target || '(nobody)'}${conflictNote(conflicts)}` };
+    }
+    case 'create-user': {
+      const account = parseAccount(step.account);
+      const findUser = async () =>
+        (await client.list('/qrs/user/full', userSchema, filter.and(filter.eq('userDirectory', account.directory), filter.eq('userId', account.userId))))[0];
+      try {
+        const created = await client.post('/qrs/user', { userId: account.userId, userDirectory: account.directory, name: step.name, roles: ['RootAdmin'] }, userSchema);
+        return { status: 'done', detail: `created with id ${created.id}`, result: { userGuid: created.id } };
+      } catch (err) {
+        if (!isUncertain(err) && !isStatus(err, 400)) throw err;
+        const existing = await findUser();
+        if (!existing) throw err;
+        // A lost answer to our POST, or created meanwhile by someone else: say which we cannot know.
+        return isUncertain(err)
+          ? { status: 'done', detail: `created with id ${existing.id} (confirmed by reading back)`, result: { userGuid: existing.id } }
+          : { status: 'already', detail: `exists already with id ${existing.id}; roles ${existing.roles.join(', ') || '(none)'}` };
+      }
+    }
+    case 'add-root-admin':
+    case 'remove-root-admin': {
+      const path = `/qrs/user/${step.userGuid}`;
+      const adding = step.kind === 'add-root-admin';
+      const { changed, conflicts } = await updateEntity(
+        () => client.get(path, userSchema),
+        (u) => {
+          const has = u.roles.some((r) => r.toLowerCase() === 'rootadmin');
+          if (has === adding) return 'unchanged';
+          return { ...u, roles: adding ? [...u.roles, 'RootAdmin'] : u.roles.filter((r) => r.toLowerCase() !== 'rootadmin') };
+        },
+        (u) => client.put(path, u, userSchema),
+        retries,
+      );
+      return { status: changed ? 'done' : 'already', detail: `${adding ? 'is' : 'is no longer'} RootAdmin${conflictNote(conflicts)}` };
+    }
+    case 'delete-user': {
+      const path = `/qrs/user/${step.userGuid}`;
+      try {
+        await client.delete(path);
+        return { status: 'done' };
+      } catch (err) {
+        if (isStatus(err, 404)) return { status: 'already', detail: 'no longer exists' };
+        if (!isUncertain(err)) throw err;
+        try {
+          await client.get(path, userSchema);
+        } catch (again) {
+          if (isStatus(again, 404)) return { status: 'done', detail: 'deleted (confirmed by reading back)' };
+          throw again;
+        }
+        throw err;
+      }
+    }
+    case 'remove-allocation': {
+      const path = `${ALLOCATION_KINDS[step.allocationKind].path}/${step.allocationId}`;
+      try {
+        await client.delete(path);
+      } catch (err) {
+        if (isStatus(err, 404)) return { status: 'already', detail: 'no longer allocated' };
+        if (!isUncertain(err)) throw err;
+        // fall through: the read below tells whether the DELETE landed
+      }
+      try {
+        const after = await client.get(path, allocationSchema);
+        if (!after.quarantined) throw new QrsfixError('http', `QRS still shows ${path} as allocated after the DELETE`, 'run the command again');
+        const until = isRealDate(after.quarantineEnd) ? after.quarantineEnd : 'about 7 days after its last use';
+        return {
+          status: 'done',
+          detail: `quarantined until ${until}: used within the last 7 days, so its tokens return only then; it can be reinstated to ${step.account} until then (qrsfix rollback)`,
+          result: { quarantinedUntil: until },
+        };
+      } catch (err) {
+        if (isStatus(err, 404)) return { status: 'done', detail: 'removed; its tokens are free again' };
+        throw err;
+      }
+    }
+    case 'reinstate-allocation': {
+      const path = `${ALLOCATION_KINDS[step.allocationKind].path}/${step.allocationId}`;
+      const { changed, conflicts } = await updateEntity(
+        () => client.get(path, allocationSchema),
+        (a) => (a.quarantined ? { ...a, quarantined: false } : 'unchanged'),
+        (a) => client.put(path, a, allocationSchema),
+        retries,
+      );
+      return { status: changed ? 'done' : 'already', detail: `reinstated to ${step.account}${conflictNote(conflicts)}` };
+    }
+    case 'allocate': {
+      const base = ALLOCATION_KINDS[step.allocationKind].path;
+      const find = async () => (await client.list(`${base}/full`, allocationSchema, filter.id('user.id', step.userGuid)))[0];
+      try {
+        const made = await client.post(base, { user: { id: step.userGuid } }, allocationSchema);
+        return { status: 'done', detail: `allocated anew (${made.id})`, result: { allocationId: made.id } };
+      } catch (err) {
+        if (!isUncertain(err)) throw err;
+        const made = await find();
+        if (!made) throw err;
+        return { status: 'done', detail: `allocated anew (${made.id}, confirmed by reading back)`, result: { allocationId: made.id } };
+      }
+    }
+  }
+}

@@ -1,0 +1,80 @@
+/**
+ * `fix` as one plan from one survey: KB option 1 (take the service account's allocations away) or
+ * option 2 (a RootAdmin monitor user without allocations, and the monitor connections repointed to it),
+ * or both. Which account is "the service account" is inferred from the connections when not given,
+ * and an ambiguous site is refused rather than guessed.
+ */
+import { accountKey, formatAccount, sameAccount, type Account } from '../account.js';
+import { QrsfixError, usageError } from '../errors.js';
+import { mergePlans, planEnsureRootAdmin, planRemoveAllocations, planRepoint, connectionIdentities } from './plan.js';
+import { isRootAdmin } from './findings.js';
+import type { IdentityState, Survey } from './survey.js';
+import type { Plan } from './steps.js';
+
+export interface FixChoice {
+  serviceAccount?: Account;
+  monitorUser?: Account;
+  monitorName?: string;
+  removePass: boolean;
+  updatePassword: boolean;
+}
+
+/** The service account: given, or the one identity the monitor connections run as (other than the monitor user). */
+export function resolveServiceAccount(survey: Survey, choice: FixChoice): Account | undefined {
+  if (choice.serviceAccount) return choice.serviceAccount;
+  const runners = connectionIdentities(survey.connections).filter((a) => !choice.monitorUser || !sameAccount(a, choice.monitorUser));
+  if (runners.length > 1) {
+    throw new QrsfixError(
+      'refused',
+      `the monitor connections run as ${runners.length} identities: ${runners.map(formatAccount).join(', ')}; not guessing which is the service account`,
+      'name it with --service-account DIRECTORY\\userid',
+    );
+  }
+  if (runners.length === 0 && !choice.monitorUser) {
+    throw new QrsfixError(
+      'refused',
+      survey.connections.length
+        ? 'the monitor connections run as no identity: there is no service account to fix'
+        : 'no monitor_apps_REST_* data connection was found, so the service account cannot be inferred',
+      'name it with --service-account DIRECTORY\\userid (is this the central node?)',
+    );
+  }
+  return runners[0];
+}
+
+function stateOf(survey: Survey, account: Account): IdentityState {
+  return survey.identities.get(accountKey(account)) ?? { account, user: undefined, allocations: [] };
+}
+
+export function planFix(survey: Survey, choice: FixChoice, now = new Date()): { plan: Plan; serviceAccount?: Account } {
+  if (choice.removePass && !choice.monitorUser) throw usageError('--remove-pass goes with --monitor-user (without --monitor-user, fix removes the pass anyway)');
+  const serviceAccount = resolveServiceAccount(survey, choice);
+  if (choice.monitorUser && serviceAccount && sameAccount(choice.monitorUser, serviceAccount)) {
+    throw usageError(`--monitor-user is the service account ${formatAccount(serviceAccount)}`, 'the monitor user is a dedicated account of its own; for option 1 leave --monitor-user out');
+  }
+  if (!choice.monitorUser) {
+    const state = stateOf(survey, serviceAccount!);
+    const plan = planRemoveAllocations(state, now);
+    if (state.user && !isRootAdmin(state.user.roles)) {
+      plan.notes.push(`${formatAccount(serviceAccount!)} is not RootAdmin, which the monitor reloads need; add the role in the QMC, or use --monitor-user for a dedicated RootAdmin user`);
+    }
+    return { plan, serviceAccount };
+  }
+  const monitor = stateOf(survey, choice.monitorUser);
+  const parts: Plan[] = [planEnsureRootAdmin(monitor, choice.monitorName)];
+  // The monitor user's own allocations are the same problem again; inside fix they go.
+  if (monitor.user) parts.push(planRemoveAllocations(monitor, now));
+  parts.push(planRepoint(survey.connections, choice.monitorUser, choice.updatePassword));
+  if (choice.removePass && serviceAccount) parts.push(planRemoveAllocations(stateOf(survey, serviceAccount), now));
+  const plan = mergePlans(...parts);
+  // planEnsureRootAdmin's note about allocations is answered by the steps above.
+  plan.notes = plan.notes.filter((n) => !n.includes('qrsfix fix --monitor-user removes it'));
+  if (!choice.removePass && serviceAccount) {
+    const service = stateOf(survey, serviceAccount);
+    if (service.allocations.some((a) => !a.entity.quarantined)) {
+      plan.notes.push(`${formatAccount(serviceAccount)} keeps its access allocation (add --remove-pass to free it too)`);
+    }
+  }
+  return { plan, serviceAccount };
+}
+

@@ -1,0 +1,120 @@
+/**
+ * The journal: created before the first write, rewritten (atomically, mode 0600) after every step, so
+ * an interrupted run can be understood, re-run or rolled back. It holds the site, the plan, each step's
+ * before-state and status, and never a secret.
+ */
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync, chmodSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { QrsfixError } from '../errors.js';
+import { scrub } from '../output/secrets.js';
+import type { Step } from './steps.js';
+
+export const JOURNAL_FORMAT = 'qrsfix-journal';
+export const JOURNAL_VERSION = 1;
+
+export type StepStatus = 'pending' | 'done' | 'already' | 'failed' | 'skipped' | 'unknown';
+
+export interface JournalStep {
+  n: number;
+  step: Step;
+  status: StepStatus;
+  description: string;
+  /** What QRS said after the step (e.g. a quarantine end date), or why it failed. */
+  detail?: string;
+  /** Ids QRS gave to what the step created (e.g. userGuid), needed to roll it back. */
+  result?: Record<string, string>;
+  finishedAt?: string;
+}
+
+export interface Journal {
+  format: typeof JOURNAL_FORMAT;
+  version: number;
+  tool: { name: 'qrsfix'; version: string };
+  command: string;
+  site: { host: string; port: number; buildVersion: string };
+  createdAt: string;
+  updatedAt: string;
+  outcome: 'in-progress' | 'done' | 'partial' | 'interrupted' | 'failed';
+  unchanged: string[];
+  notes: string[];
+  steps: JournalStep[];
+}
+
+const stepSchema = z.looseObject({ kind: z.string() });
+const journalSchema = z.object({
+  format: z.literal(JOURNAL_FORMAT),
+  version: z.number(),
+  tool: z.object({ name: z.literal('qrsfix'), version: z.string() }),
+  command: z.string(),
+  site: z.object({ host: z.string(), port: z.number(), buildVersion: z.string() }),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  outcome: z.enum(['in-progress', 'done', 'partial', 'interrupted', 'failed']),
+  unchanged: z.array(z.string()),
+  notes: z.array(z.string()),
+  steps: z.array(
+    z.object({
+      n: z.number(),
+      step: stepSchema,
+      status: z.enum(['pending', 'done', 'already', 'failed', 'skipped', 'unknown']),
+      description: z.string(),
+      detail: z.string().optional(),
+      result: z.record(z.string(), z.string()).optional(),
+      finishedAt: z.string().optional(),
+    }),
+  ),
+});
+
+export function defaultJournalPath(now = new Date()): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  return `./qrsfix-journal-${stamp}.json`;
+}
+
+/** Writes next to the target and renames over it: a crash never leaves a half-written journal. */
+export function writeJournal(file: string, journal: Journal): void {
+  journal.updatedAt = new Date().toISOString();
+  const text = scrub(JSON.stringify(journal, null, 2)) + '\n';
+  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
+  try {
+    const fd = openSync(tmp, 'w', 0o600);
+    try {
+      writeSync(fd, text);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    chmodSync(tmp, 0o600);
+    renameSync(tmp, file);
+  } catch (err) {
+    throw new QrsfixError('input', `cannot write the journal ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, 'use --journal <file> in a writable folder');
+  }
+}
+
+export function readJournal(file: string): Journal {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new QrsfixError('input', `cannot read the journal ${file}: ${code === 'ENOENT' ? 'file not found' : code}`, 'give the path printed at the end of the fix run (qrsfix-journal-<time>.json)');
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new QrsfixError('refused', `${file} is not a complete JSON document (truncated or not a journal)`, 'rollback needs the journal exactly as qrsfix wrote it');
+  }
+  if (!json || typeof json !== 'object' || (json as { format?: unknown }).format !== JOURNAL_FORMAT) {
+    throw new QrsfixError('refused', `${file} is not a qrsfix journal`, 'give the path printed at the end of the fix run (qrsfix-journal-<time>.json)');
+  }
+  const parsed = journalSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new QrsfixError('refused', `${file} is a damaged qrsfix journal (${issue?.path.join('.') || 'top level'}: ${issue?.message})`, 'rollback refuses to guess; repair the change by hand in the QMC or re-run the fix');
+  }
+  if (parsed.data.version > JOURNAL_VERSION) {
+    throw new QrsfixError('refused', `${file} was written by a newer qrsfix (journal version ${parsed.data.version})`, 'use that qrsfix version for the rollback');
+  }
+  return parsed.data as unknown as Journal;
+}

@@ -1,0 +1,130 @@
+/**
+ * A rollback plan from a journal: the inverse of every step the journal records as done, newest first,
+ * each checked against what QRS says now, so a second rollback plans nothing and an entity changed
+ * since the fix (by someone in the QMC) is left alone and reported.
+ */
+import { accountFromUsername, sameAccount } from '../account.js';
+import { QrsfixError } from '../errors.js';
+import type { QrsClient } from '../qrs/client.js';
+import { QrsError } from '../qrs/errors.js';
+import { filter } from '../qrs/filter.js';
+import { ALLOCATION_KINDS, allocationSchema, dataConnectionSchema, userSchema, type AllocationKind } from '../qrs/schemas.js';
+import { mapLimit } from '../util/concurrency.js';
+import type { Journal, JournalStep } from './journal.js';
+import { isRootAdmin } from './findings.js';
+import { emptyPlan } from './plan.js';
+import type { Plan, Step } from './steps.js';
+
+const UNDOABLE = new Set(['create-user', 'add-root-admin', 'repoint-connection', 'remove-allocation']);
+
+function isNotFound(err: unknown): boolean {
+  return err instanceof QrsError && err.status === 404;
+}
+
+async function readOrNull<T>(read: () => Promise<T>): Promise<T | null> {
+  try {
+    return await read();
+  } catch (err) {
+    if (isNotFound(err)) return null;
+    throw err;
+  }
+}
+
+type Inverse = { step?: Step; unchanged?: string };
+
+async function inverseOf(client: QrsClient, js: JournalStep): Promise<Inverse> {
+  const step = js.step;
+  switch (step.kind) {
+    case 'create-user': {
+      const userGuid = js.result?.userGuid;
+      if (!userGuid) return { unchanged: `user ${step.account}: the journal has no id for it; delete it in the QMC if it should go` };
+      const user = await readOrNull(() => client.get(`/qrs/user/${userGuid}`, userSchema));
+      if (!user) return { unchanged: `user ${step.account}: no longer exists` };
+      return { step: { kind: 'delete-user', account: step.account, userGuid } };
+    }
+    case 'add-root-admin': {
+      const user = await readOrNull(() => client.get(`/qrs/user/${step.userGuid}`, userSchema));
+      if (!user) return { unchanged: `user ${step.account}: no longer exists` };
+      if (!isRootAdmin(user.roles)) return { unchanged: `user ${step.account}: is no longer RootAdmin` };
+      return { step: { kind: 'remove-root-admin', account: step.account, userGuid: step.userGuid } };
+    }
+    case 'repoint-connection': {
+      const c = await readOrNull(() => client.get(`/qrs/dataconnection/${step.connectionId}`, dataConnectionSchema));
+      if (!c) return { unchanged: `data connection ${step.connectionName}: no longer exists` };
+      const now = accountFromUsername(c.username);
+      const after = accountFromUsername(step.usernameAfter);
+      const rotation = step.usernameBefore.toLowerCase() === step.usernameAfter.toLowerCase();
+      if (!now || !after || !sameAccount(now, after)) {
+        const before = accountFromUsername(step.usernameBefore);
+        if (before && now && sameAccount(now, before)) return { unchanged: `data connection ${step.connectionName}: runs as ${c.username} again already` };
+        return { unchanged: `data connection ${step.connectionName}: now runs as ${c.username || '(nobody)'}, changed since the fix; left alone` };
+      }
+      return {
+        step: {
+          kind: 'restore-connection',
+          connectionId: step.connectionId,
+          connectionName: c.name,
+          usernameNow: c.username ?? '',
+          usernameBefore: rotation ? (c.username ?? '') : step.usernameBefore,
+          setsPassword: step.usernameBefore !== '',
+        },
+      };
+    }
+    case 'remove-allocation': {
+      const kind: AllocationKind = step.allocationKind;
+      const label = ALLOCATION_KINDS[kind].label;
+      const a = await readOrNull(() => client.get(`${ALLOCATION_KINDS[kind].path}/${step.allocationId}`, allocationSchema));
+      if (a && a.quarantined) return { step: { kind: 'reinstate-allocation', allocationKind: kind, allocationId: step.allocationId, account: step.account, userGuid: step.userGuid } };
+      if (a) return { unchanged: `${label} ${step.allocationId} of ${step.account}: allocated again already` };
+      const held = await client.list(`${ALLOCATION_KINDS[kind].path}/full`, allocationSchema, filter.id('user.id', step.userGuid));
+      if (held.some((h) => !h.quarantined)) return { unchanged: `${label} of ${step.account}: holds one again already` };
+      return { step: { kind: 'allocate', allocationKind: kind, account: step.account, userGuid: step.userGuid } };
+    }
+    default:
+      return {};
+  }
+}
+
+export interface RollbackPlan {
+  plan: Plan;
+  /** The identity whose password the restore steps set back, if any. */
+  passwordOf?: string;
+}
+
+export function checkJournalSite(journal: Journal, host: string, port: number, file: string): void {
+  if (journal.site.host.toLowerCase() !== host.toLowerCase() || journal.site.port !== port) {
+    throw new QrsfixError(
+      'refused',
+      `${file} records a change on ${journal.site.host}:${journal.site.port}, not on ${host}:${port}`,
+      `a journal is rolled back only on its own site: use --host ${journal.site.host} --port ${journal.site.port}`,
+    );
+  }
+  if (journal.command === 'rollback') {
+    throw new QrsfixError('refused', `${file} is the journal of a rollback`, 'to redo the change, run the fix command again');
+  }
+  const unknown = journal.steps.find((s) => !UNDOABLE.has(s.step.kind));
+  if (unknown) throw new QrsfixError('refused', `${file} holds a step qrsfix cannot undo (${unknown.step.kind})`, 'it may come from another qrsfix version');
+}
+
+export async function planRollback(client: QrsClient, journal: Journal): Promise<RollbackPlan> {
+  const plan = emptyPlan();
+  // Newest first: the order they finished in, reversed.
+  const done = journal.steps
+    .filter((s) => s.status === 'done')
+    .sort((a, b) => (b.finishedAt ?? '').localeCompare(a.finishedAt ?? '') || b.n - a.n);
+  const inverses = await mapLimit(done, 4, (js) => inverseOf(client, js));
+  for (const inv of inverses) {
+    if (inv.step) plan.steps.push(inv.step);
+    if (inv.unchanged) plan.unchanged.push(inv.unchanged);
+  }
+  for (const s of journal.steps) {
+    if (s.status === 'unknown') plan.notes.push(`step ${s.n} (${s.description}) has an unknown outcome in the journal: check it in the QMC`);
+  }
+  if (!done.length) plan.unchanged.push('the journal records no step as done: nothing of it to undo');
+  const previous = [...new Set(plan.steps.flatMap((s) => (s.kind === 'restore-connection' && s.setsPassword ? [s.usernameBefore.toLowerCase()] : [])))];
+  if (previous.length > 1) {
+    throw new QrsfixError('refused', `the connections go back to ${previous.length} different identities (${previous.join(', ')}), and one run takes one password`, 'repoint them by identity with qrsfix repoint-connections --user … --match …');
+  }
+  const passwordOf = plan.steps.find((s): s is Extract<Step, { kind: 'restore-connection' }> => s.kind === 'restore-connection' && s.setsPassword)?.usernameBefore;
+  return { plan, passwordOf };
+}
