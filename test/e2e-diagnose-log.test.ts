@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.resolve(here, '..');
 const CLI = path.join(REPO, 'dist/cli.js');
-const SAMPLES = path.resolve(here, '../../shared/samples');
+const SAMPLES = path.resolve(here, 'fixtures/samples');
 
 interface Run {
   code: number;

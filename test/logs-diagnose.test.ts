@@ -9,7 +9,7 @@ import { diagnoseLogs, type Diagnosis } from '../src/logs/diagnose.js';
 import { parseSince } from '../src/logs/time.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const SAMPLES = path.resolve(here, '../../shared/samples');
+const SAMPLES = path.resolve(here, 'fixtures/samples');
 
 const AUDIT_COLS =
   'Sequence#\tProductVersion\tTimestamp\tHostname\tId\tDescription\tProxySessionId\tProxyPackageId\tRequestSequenceId\tUserDirectory\tUserId\tObjectId\tObjectName\tSecurityClass\tClientHostAddress\tService\tOrigin\tContext\tCommand\tResult\tMessage\tChecksum'.split('\t');
