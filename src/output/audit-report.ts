@@ -28,7 +28,7 @@ const IDENTITY_HEAD = ['Account', 'QRS user', 'Roles', 'Monitor connections', 'A
 
 export function renderAuditText(r: AuditReport): string {
   const out: string[] = [];
-  out.push(`Qlik Sense site ${r.site.host}:${r.site.port}, QRS build ${r.site.buildVersion}${r.site.buildDate ? ` (${r.site.buildDate.slice(0, 10)})` : ''}`);
+  out.push(`Qlik Sense site ${r.site.host}:${r.site.port}, QRS build ${r.site.buildVersion}${r.site.buildDate ? ` (${r.site.buildDate})` : ''}`);
   out.push('');
   out.push(`Monitor connections (${r.match}): ${r.monitorConnections.length}`);
   if (r.monitorConnections.length) {
@@ -60,7 +60,7 @@ export function renderAuditMarkdown(r: AuditReport): string {
   const out: string[] = [];
   out.push(`# qrsfix audit: ${r.site.host}:${r.site.port}`);
   out.push('');
-  out.push(`- QRS build: ${r.site.buildVersion}${r.site.buildDate ? ` (${r.site.buildDate.slice(0, 10)})` : ''}`);
+  out.push(`- QRS build: ${r.site.buildVersion}${r.site.buildDate ? ` (${r.site.buildDate})` : ''}`);
   out.push(`- Generated: ${r.generatedAt}`);
   out.push(`- Verdict: **${r.verdict === 'ok' ? 'nothing to fix' : `${r.findings.length} finding(s)`}** (${r.summary})`);
   out.push('');
