@@ -122,7 +122,7 @@ describe('fix, KB option 2: a dedicated monitor user', () => {
     const after = snapshot(monitorConnections());
     expect(after).toHaveLength(11);
     after.forEach((c, i) => {
-      expect(c).toEqual({ ...before[i], username: 'DOMAIN\\qlikmonitor', password: MONITOR_PASSWORD });
+      expect(c).toEqual({ ...before[i], username: 'DOMAIN\\qlikmonitor', password: `%%password%2${MONITOR_PASSWORD}%1` });
     });
     expect(snapshot(otherConnections())).toEqual(othersBefore);
     // Option 2 alone leaves the service account's pass where it is.
@@ -147,7 +147,7 @@ describe('fix, KB option 2: a dedicated monitor user', () => {
     expect(doc.results.map((s: { step: { kind: string } }) => s.step.kind).sort()).toEqual(
       ['create-user', 'remove-allocation', ...Array(11).fill('repoint-connection')].sort(),
     );
-    expect(monitorConnections().every((c) => c.password === MONITOR_PASSWORD)).toBe(true);
+    expect(monitorConnections().every((c) => c.password === `%%password%2${MONITOR_PASSWORD}%1`)).toBe(true);
     expect(sim.state.allocations.user.get(KB_IDS.allocations.qvserviceUserAccess)!.quarantined).toBe(true);
     expect(leakedSecrets(secrets(), [r.stdout, r.stderr], filesUnder(dir))).toEqual([]);
   });
@@ -210,7 +210,7 @@ describe('the single-purpose commands', () => {
       env: { QRSFIX_PASSWORD: 'rotated-secret-2' },
     });
     expect(rotated.code).toBe(0);
-    expect(license.map((c) => sim.state.connections.get(c.id)!.password)).toEqual(Array(6).fill('rotated-secret-2'));
+    expect(license.map((c) => sim.state.connections.get(c.id)!.password)).toEqual(Array(6).fill('%%password%2rotated-secret-2%1'));
     expect(leakedSecrets(['rotated-secret-2', ...secrets()], [first.stdout, first.stderr, rotated.stdout, rotated.stderr], filesUnder(dir))).toEqual([]);
   });
 });

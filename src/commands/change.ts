@@ -13,6 +13,7 @@ import { describeStep, stepNeedsPassword, type Plan } from '../remedy/steps.js';
 import { renderPlan, renderSummary, stepLine, tally } from '../output/plan-report.js';
 import { info, out, outJson, warn } from '../output/stdio.js';
 import { confirmChange, obtainPassword } from './interaction.js';
+import { connectionPassword } from '../remedy/credential.js';
 import type { CommonFlags } from './session.js';
 
 export interface ChangeFlags extends CommonFlags {
@@ -70,6 +71,8 @@ export async function runChange(client: QrsClient, flags: ChangeFlags, req: Chan
   }
 
   const password = req.plan.steps.some(stepNeedsPassword) ? await obtainPassword(flags, req.passwordOf ?? 'the account') : undefined;
+  // Refused before any write, not half-way: see credential.ts.
+  if (password !== undefined) connectionPassword({ type: 'QvRestConnector.exe' }, password);
   if (!(await confirmChange(`Apply these ${req.plan.steps.length} changes to ${site.host}?`, flags.yes))) {
     info('Not confirmed: nothing was changed.');
     return EXIT.error;

@@ -11,6 +11,7 @@ import { filter } from '../qrs/filter.js';
 import { ALLOCATION_KINDS, allocationSchema, dataConnectionSchema, userSchema, isRealDate } from '../qrs/schemas.js';
 import type { Step } from './steps.js';
 import { QrsfixError } from '../errors.js';
+import { connectionPassword } from './credential.js';
 
 export interface StepOutcome {
   status: 'done' | 'already' | 'skipped';
@@ -84,7 +85,7 @@ export async function executeStep(client: QrsClient, step: Step, opts: ExecuteOp
               return 'unchanged';
             }
           }
-          return { ...c, username: target, password };
+          return { ...c, username: target, password: password === '' ? '' : connectionPassword(c, password) };
         },
         (c) => client.put(path, c, dataConnectionSchema),
         retries,
