@@ -12,7 +12,9 @@ export interface Account {
 const FORM_HINT = 'write the account as DIRECTORY\\userid, e.g. DOMAIN\\qvservice (quote it in the shell: \'DOMAIN\\qvservice\')';
 
 export function parseAccount(text: string, flag = 'account'): Account {
-  const trimmed = text.trim();
+  let trimmed = text.trim();
+  // cmd.exe passes single quotes through: 'DOMAIN\user' copied from a suggested command line.
+  if (trimmed.length > 2 && trimmed.startsWith("'") && trimmed.endsWith("'")) trimmed = trimmed.slice(1, -1);
   const at = trimmed.indexOf('\\');
   if (at <= 0 || at === trimmed.length - 1) {
     throw usageError(`${flag} "${text}" is not of the form DIRECTORY\\userid`, FORM_HINT);
