@@ -32,14 +32,27 @@ export async function obtainPassword(flags: PasswordSource, what: string): Promi
   } else if (process.env.QRSFIX_PASSWORD !== undefined && process.env.QRSFIX_PASSWORD !== '') {
     password = process.env.QRSFIX_PASSWORD;
   } else if (hasTerminal()) {
-    const { default: passwordPrompt } = await import('@inquirer/password');
-    password = await passwordPrompt({ message: `Password of ${what}:`, mask: '*' }, { output: process.stderr });
-    if (!password) throw new QrsfixError('usage', 'no password entered', undefined);
+    password = await promptTwice(what);
   } else {
     throw new QrsfixError('usage', `this change needs the password of ${what}, and there is no terminal to ask on`, 'use --password-stdin or set QRSFIX_PASSWORD (a password is never taken from the command line)');
   }
   registerSecret(password);
   return password;
+}
+
+async function promptTwice(what: string): Promise<string> {
+  const { default: passwordPrompt } = await import('@inquirer/password');
+  try {
+    const password = await passwordPrompt({ message: `Password of ${what}:`, mask: '*' }, { output: process.stderr });
+    if (!password) throw new QrsfixError('usage', 'no password entered; nothing was changed', undefined);
+    // A typo here would only show as failed reloads later: ask twice.
+    const again = await passwordPrompt({ message: 'The same password again:', mask: '*' }, { output: process.stderr });
+    if (again !== password) throw new QrsfixError('usage', 'the two passwords differ; nothing was changed', 'run the command again');
+    return password;
+  } catch (err) {
+    if (err instanceof Error && err.name === 'ExitPromptError') throw new QrsfixError('interrupted', 'cancelled at the password prompt; nothing was changed', undefined);
+    throw err;
+  }
 }
 
 /** True to go ahead. Without a terminal, only --yes goes ahead. */

@@ -61,7 +61,9 @@ export function renderSummary(journal: Journal, journalPath: string, rerun: stri
   out.push(
     `Summary: ${t.changed} changed, ${t.alreadyFine} already fine${t.skipped ? `, ${t.skipped} skipped` : ''}, ${t.failed} failed${t.unknown ? `, ${t.unknown} outcome unknown` : ''}${t.notStarted ? `, ${t.notStarted} not started` : ''}.`,
   );
-  for (const js of journal.steps) if (js.status !== 'pending') out.push(stepLine(js));
+  // Done steps were listed in the plan and as they happened; here only what needs a look.
+  for (const js of journal.steps) if (js.status !== 'pending' && js.status !== 'done') out.push(stepLine(js));
+  for (const js of journal.steps) if (js.status === 'done' && js.detail && /quarantin|confirmed|concurrent|free again/.test(js.detail)) out.push(stepLine(js));
   out.push(`Journal: ${journalPath}`);
   if (journal.outcome === 'partial' || journal.outcome === 'interrupted') {
     out.push(`Not complete. To finish it, run the same command again (it re-reads the site): ${rerun}`);
