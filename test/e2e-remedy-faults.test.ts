@@ -2,40 +2,27 @@
  * The remedy under faults: a concurrent QMC edit (409), a write failing half-way, answers lost after
  * the server applied a write, and Ctrl-C during a fix. Nothing may be lost or applied twice.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startSimulator, KB_SECRETS, type SimHandle } from '../src/sim/index.js';
-import { filesUnder, leakedSecrets, qrsfix, type Run, type RunOptions } from './helpers/cli.js';
+import { describe, expect, it } from 'vitest';
+import { KB_SECRETS } from '../src/sim/index.js';
+import { filesUnder, leakedSecrets } from './helpers/cli.js';
+import { freshSitePerTest } from './helpers/site.js';
 
 const PASSWORD = 'Fault-t0lerant pw';
 const ENV = { QRSFIX_PASSWORD: PASSWORD };
-let sim: SimHandle;
-let dir: string;
-
-beforeEach(async () => {
-  sim = await startSimulator({ site: 'kb' });
-  dir = await mkdtemp(path.join(tmpdir(), 'qrsfix-e2e-faults-'));
-});
-afterEach(async () => {
-  await sim.stop();
-  await rm(dir, { recursive: true, force: true });
-});
-
-function run(args: string[], opts: RunOptions = {}): Promise<Run> {
-  return qrsfix([...args, ...sim.flags], { cwd: dir, env: ENV, ...opts });
-}
-const monitor = () => [...sim.state.connections.values()].filter((c) => c.name.startsWith('monitor_apps_REST_'));
+const site = freshSitePerTest('e2e-faults', ENV);
+const run = site.run;
+const monitor = () => [...site.sim.state.connections.values()].filter((c) => c.name.startsWith('monitor_apps_REST_'));
 const fixArgs = ['fix', '--monitor-user', 'DOMAIN\\qlikmonitor', '--yes', '--journal', 'fix.json'];
-const readJournal = async () => JSON.parse(await readFile(path.join(dir, 'fix.json'), 'utf8'));
+const readJournal = async () => JSON.parse(await readFile(path.join(site.dir, 'fix.json'), 'utf8'));
 
 describe('remedy under faults', () => {
   it('a connection edited in the QMC between our GET and PUT: 409, re-read, re-applied, and the edit survives', async () => {
-    const target = sim.state.findConnection('monitor_apps_REST_task')!;
+    const target = site.sim.state.findConnection('monitor_apps_REST_task')!;
     const edited = target.connectionstring.replace('timeout=900', 'timeout=1800');
     expect(edited).not.toBe(target.connectionstring);
-    sim.faults.add({
+    site.sim.faults.add({
       method: 'PUT',
       path: `/qrs/dataconnection/${target.id}`,
       action: { kind: 'edit', apply: (state) => {
@@ -46,16 +33,16 @@ describe('remedy under faults', () => {
     });
     const r = await run(fixArgs);
     expect(r.code).toBe(0);
-    const after = sim.state.connections.get(target.id)!;
+    const after = site.sim.state.connections.get(target.id)!;
     expect(after.connectionstring).toBe(edited);
     expect(after.username).toBe('DOMAIN\\qlikmonitor');
-    expect(sim.requests.filter((q) => q.method === 'PUT' && q.path.endsWith(target.id)).map((q) => q.status)).toEqual([409, 200]);
+    expect(site.sim.requests.filter((q) => q.method === 'PUT' && q.path.endsWith(target.id)).map((q) => q.status)).toEqual([409, 200]);
     expect(r.stdout).toContain('re-applied after 1 concurrent edit');
   });
 
   it('a write failing half-way: exit 2, the journal says which steps are done, the summary how to go on, and a re-run converges', async () => {
-    const broken = sim.state.findConnection('monitor_apps_REST_license_user')!;
-    sim.faults.add({ method: 'PUT', path: `/qrs/dataconnection/${broken.id}`, times: Infinity, action: { kind: 'status', status: 500, body: 'Internal error' } });
+    const broken = site.sim.state.findConnection('monitor_apps_REST_license_user')!;
+    site.sim.faults.add({ method: 'PUT', path: `/qrs/dataconnection/${broken.id}`, times: Infinity, action: { kind: 'status', status: 500, body: 'Internal error' } });
     const r = await run(fixArgs);
     expect(r.code).toBe(2);
     expect(r.stdout).toContain('1 failed');
@@ -69,42 +56,42 @@ describe('remedy under faults', () => {
     expect(failed[0].detail).toContain('500');
     // The journal's "done" is the truth on the server.
     for (const s of j.steps.filter((s: { status: string; step: { kind: string } }) => s.status === 'done' && s.step.kind === 'repoint-connection')) {
-      expect(sim.state.connections.get(s.step.connectionId)!.username).toBe('DOMAIN\\qlikmonitor');
+      expect(site.sim.state.connections.get(s.step.connectionId)!.username).toBe('DOMAIN\\qlikmonitor');
     }
     for (const s of j.steps.filter((s: { status: string; step: { kind: string } }) => s.status === 'pending' && s.step.kind === 'repoint-connection')) {
-      expect(sim.state.connections.get(s.step.connectionId)!.username).toBe('domain\\qvservice');
+      expect(site.sim.state.connections.get(s.step.connectionId)!.username).toBe('domain\\qvservice');
     }
-    expect(sim.state.connections.get(broken.id)!.username).toBe('domain\\qvservice');
+    expect(site.sim.state.connections.get(broken.id)!.username).toBe('domain\\qvservice');
 
-    sim.faults.clear();
+    site.sim.faults.clear();
     const again = await run(['fix', '--monitor-user', 'DOMAIN\\qlikmonitor', '--yes', '--journal', 'fix2.json']);
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('Audit after the change: nothing to fix');
     expect(monitor().every((c) => c.username === 'DOMAIN\\qlikmonitor')).toBe(true);
-    expect(sim.state.findUser('DOMAIN', 'qlikmonitor')).toBeDefined();
-    expect(leakedSecrets([PASSWORD, ...Object.values(KB_SECRETS)], [r.stdout, r.stderr, again.stdout, again.stderr], filesUnder(dir))).toEqual([]);
+    expect(site.sim.state.findUser('DOMAIN', 'qlikmonitor')).toBeDefined();
+    expect(leakedSecrets([PASSWORD, ...Object.values(KB_SECRETS)], [r.stdout, r.stderr, again.stdout, again.stderr], filesUnder(site.dir))).toEqual([]);
   });
 
   it('a POST and a DELETE whose answers are lost are settled by reading back, never sent twice', async () => {
-    sim.faults.add({ method: 'POST', path: '/qrs/user', action: { kind: 'dropAfterApply' } });
-    sim.faults.add({ method: 'DELETE', path: /^\/qrs\/license\/useraccesstype\//, action: { kind: 'dropAfterApply' } });
+    site.sim.faults.add({ method: 'POST', path: '/qrs/user', action: { kind: 'dropAfterApply' } });
+    site.sim.faults.add({ method: 'DELETE', path: /^\/qrs\/license\/useraccesstype\//, action: { kind: 'dropAfterApply' } });
     const r = await run([...fixArgs, '--remove-pass']);
     expect(r.code).toBe(0);
-    expect(sim.requests.filter((q) => q.method === 'POST')).toHaveLength(1);
-    expect(sim.requests.filter((q) => q.method === 'DELETE')).toHaveLength(1);
-    expect([...sim.state.users.values()].filter((u) => u.userId === 'qlikmonitor')).toHaveLength(1);
+    expect(site.sim.requests.filter((q) => q.method === 'POST')).toHaveLength(1);
+    expect(site.sim.requests.filter((q) => q.method === 'DELETE')).toHaveLength(1);
+    expect([...site.sim.state.users.values()].filter((u) => u.userId === 'qlikmonitor')).toHaveLength(1);
     expect(r.stdout).toContain('confirmed by reading back');
     expect(r.stdout).toContain('quarantined until');
   });
 
   it('Ctrl-C during a fix abandons the request in flight, writes the journal, exits 130; a re-run converges', async () => {
-    const slow = sim.state.findConnection('monitor_apps_REST_event')!;
-    sim.faults.add({ method: 'PUT', path: `/qrs/dataconnection/${slow.id}`, action: { kind: 'hang' } });
+    const slow = site.sim.state.findConnection('monitor_apps_REST_event')!;
+    site.sim.faults.add({ method: 'PUT', path: `/qrs/dataconnection/${slow.id}`, action: { kind: 'hang' } });
     let sent = false;
     const r = await run(fixArgs, {
       onSpawn: (child) => {
         const poll = setInterval(() => {
-          if (!sent && sim.requests.some((q) => q.method === 'PUT' && q.path.endsWith(slow.id))) {
+          if (!sent && site.sim.requests.some((q) => q.method === 'PUT' && q.path.endsWith(slow.id))) {
             sent = true;
             setTimeout(() => child.kill('SIGINT'), 200);
             clearInterval(poll);

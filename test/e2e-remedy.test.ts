@@ -2,45 +2,32 @@
  * The remedy commands as processes against the simulator: plan, dry run, refusal, both KB options,
  * idempotent re-runs, the journal, and a scan of every output and file for the passwords.
  */
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { existsSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startSimulator, KB_SECRETS, KB_IDS, type SimHandle } from '../src/sim/index.js';
-import { filesUnder, leakedSecrets, qrsfix, type Run } from './helpers/cli.js';
+import { describe, expect, it } from 'vitest';
+import { KB_SECRETS, KB_IDS } from '../src/sim/index.js';
+import { filesUnder, leakedSecrets } from './helpers/cli.js';
+import { freshSitePerTest } from './helpers/site.js';
 
 const MONITOR_PASSWORD = 'Mon!tor-Pa55 with spaces';
-let sim: SimHandle;
-let dir: string;
-
-beforeEach(async () => {
-  sim = await startSimulator({ site: 'kb' });
-  dir = await mkdtemp(path.join(tmpdir(), 'qrsfix-e2e-remedy-'));
-});
-afterEach(async () => {
-  await sim.stop();
-  await rm(dir, { recursive: true, force: true });
-});
-
-function run(args: string[], opts: { env?: Record<string, string>; input?: string } = {}): Promise<Run> {
-  return qrsfix([...args, ...sim.flags], { cwd: dir, ...opts });
-}
+const site = freshSitePerTest('e2e-remedy');
+const run = site.run;
 
 function monitorConnections() {
-  return [...sim.state.connections.values()].filter((c) => c.name.startsWith('monitor_apps_REST_'));
+  return [...site.sim.state.connections.values()].filter((c) => c.name.startsWith('monitor_apps_REST_'));
 }
 
 function otherConnections() {
-  return [...sim.state.connections.values()].filter((c) => !c.name.startsWith('monitor_apps_REST_'));
+  return [...site.sim.state.connections.values()].filter((c) => !c.name.startsWith('monitor_apps_REST_'));
 }
 
 function snapshot(cs: ReturnType<typeof monitorConnections>) {
   return cs.map((c) => ({ id: c.id, name: c.name, username: c.username, password: c.password, connectionstring: c.connectionstring, owner: c.owner?.id }));
 }
 
-const writes = () => sim.requests.filter((q) => q.method !== 'GET');
-const journals = () => readdirSync(dir).filter((f) => /^qrsfix-journal-.*\.json$/.test(f));
+const writes = site.writes;
+const journals = () => readdirSync(site.dir).filter((f) => /^qrsfix-journal-.*\.json$/.test(f));
 const secrets = () => [...Object.values(KB_SECRETS), MONITOR_PASSWORD];
 
 describe('fix: plan, dry run and refusal', () => {
@@ -80,25 +67,25 @@ describe('fix: plan, dry run and refusal', () => {
 
 describe('fix, KB option 1: remove the service account\'s pass', () => {
   it('quarantines the recently used pass, says until when, journals it, and a re-run writes nothing', async () => {
-    const others = snapshot([...sim.state.connections.values()]);
+    const others = snapshot([...site.sim.state.connections.values()]);
     const r = await run(['fix', '--yes']);
     expect(r.code).toBe(0);
-    const pass = sim.state.allocations.user.get(KB_IDS.allocations.qvserviceUserAccess)!;
+    const pass = site.sim.state.allocations.user.get(KB_IDS.allocations.qvserviceUserAccess)!;
     expect(pass.quarantined).toBe(true);
     expect(r.stdout).toMatch(/quarantined until \d{4}-\d\d-\d\dT/);
     expect(r.stdout).toContain('can be reinstated');
     expect(r.stdout).toContain('Audit after the change: nothing to fix');
-    expect(snapshot([...sim.state.connections.values()])).toEqual(others);
+    expect(snapshot([...site.sim.state.connections.values()])).toEqual(others);
 
     const [journal] = journals();
     expect(journal).toBeDefined();
-    expect((await stat(path.join(dir, journal!))).mode & 0o777).toBe(0o600);
-    const j = JSON.parse(await readFile(path.join(dir, journal!), 'utf8'));
-    expect(j).toMatchObject({ format: 'qrsfix-journal', command: 'fix', outcome: 'done', site: { host: 'localhost', port: sim.port } });
+    expect((await stat(path.join(site.dir, journal!))).mode & 0o777).toBe(0o600);
+    const j = JSON.parse(await readFile(path.join(site.dir, journal!), 'utf8'));
+    expect(j).toMatchObject({ format: 'qrsfix-journal', command: 'fix', outcome: 'done', site: { host: 'localhost', port: site.sim.port } });
     expect(j.steps).toHaveLength(1);
     expect(j.steps[0]).toMatchObject({ status: 'done', step: { kind: 'remove-allocation', allocationKind: 'user' } });
 
-    sim.resetRequests();
+    site.sim.resetRequests();
     const again = await run(['fix', '--yes']);
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('Nothing to change');
@@ -116,7 +103,7 @@ describe('fix, KB option 2: a dedicated monitor user', () => {
       env: { QRSFIX_PASSWORD: MONITOR_PASSWORD },
     });
     expect(r.code).toBe(0);
-    const user = sim.state.findUser('DOMAIN', 'qlikmonitor')!;
+    const user = site.sim.state.findUser('DOMAIN', 'qlikmonitor')!;
     expect(user.roles).toEqual(['RootAdmin']);
     expect(user.name).toBe('Qlik monitor');
     const after = snapshot(monitorConnections());
@@ -126,13 +113,13 @@ describe('fix, KB option 2: a dedicated monitor user', () => {
     });
     expect(snapshot(otherConnections())).toEqual(othersBefore);
     // Option 2 alone leaves the service account's pass where it is.
-    expect(sim.state.allocations.user.get(KB_IDS.allocations.qvserviceUserAccess)!.quarantined).toBe(false);
+    expect(site.sim.state.allocations.user.get(KB_IDS.allocations.qvserviceUserAccess)!.quarantined).toBe(false);
     expect(r.stdout).toContain('Summary: 12 changed');
     expect(r.stdout).toContain('Audit after the change: nothing to fix');
     expect(r.stdout).toContain('Reload');
-    expect(leakedSecrets(secrets(), [r.stdout, r.stderr], filesUnder(dir))).toEqual([]);
+    expect(leakedSecrets(secrets(), [r.stdout, r.stderr], filesUnder(site.dir))).toEqual([]);
 
-    sim.resetRequests();
+    site.sim.resetRequests();
     const again = await run(['fix', '--monitor-user', 'DOMAIN\\qlikmonitor', '--yes'], { env: { QRSFIX_PASSWORD: MONITOR_PASSWORD } });
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('Nothing to change');
@@ -148,8 +135,8 @@ describe('fix, KB option 2: a dedicated monitor user', () => {
       ['create-user', 'remove-allocation', ...Array(11).fill('repoint-connection')].sort(),
     );
     expect(monitorConnections().every((c) => c.password === `%%password%2${MONITOR_PASSWORD}%1`)).toBe(true);
-    expect(sim.state.allocations.user.get(KB_IDS.allocations.qvserviceUserAccess)!.quarantined).toBe(true);
-    expect(leakedSecrets(secrets(), [r.stdout, r.stderr], filesUnder(dir))).toEqual([]);
+    expect(site.sim.state.allocations.user.get(KB_IDS.allocations.qvserviceUserAccess)!.quarantined).toBe(true);
+    expect(leakedSecrets(secrets(), [r.stdout, r.stderr], filesUnder(site.dir))).toEqual([]);
   });
 
   it('without a password source and no terminal it refuses before writing', async () => {
@@ -164,8 +151,8 @@ describe('fix, KB option 2: a dedicated monitor user', () => {
     const r = await run(['fix', '--monitor-user', 'DOMAIN\\bwilson', '--yes'], { env: { QRSFIX_PASSWORD: MONITOR_PASSWORD } });
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('roles ContentAdmin → ContentAdmin, RootAdmin');
-    expect(sim.state.findUser('DOMAIN', 'bwilson')!.roles).toEqual(['ContentAdmin', 'RootAdmin']);
-    expect(sim.state.allocations.user.get(KB_IDS.allocations.bwilsonUserAccess)!.quarantined).toBe(true);
+    expect(site.sim.state.findUser('DOMAIN', 'bwilson')!.roles).toEqual(['ContentAdmin', 'RootAdmin']);
+    expect(site.sim.state.allocations.user.get(KB_IDS.allocations.bwilsonUserAccess)!.quarantined).toBe(true);
   });
 });
 
@@ -174,7 +161,7 @@ describe('the single-purpose commands', () => {
     const r = await run(['remove-pass', '--user', 'DOMAIN\\jdoe', '--yes']);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('its tokens are free again');
-    expect(sim.state.allocations.user.has(KB_IDS.allocations.jdoeUserAccess)).toBe(false);
+    expect(site.sim.state.allocations.user.has(KB_IDS.allocations.jdoeUserAccess)).toBe(false);
     const none = await run(['remove-pass', '--user', 'DOMAIN\\nobody', '--yes']);
     expect(none.code).toBe(1);
     expect(none.stderr).toContain('no QRS user DOMAIN\\nobody');
@@ -183,9 +170,9 @@ describe('the single-purpose commands', () => {
   it('create-user reports an allocation but leaves it; a bad account is rejected with the DIR\\id form', async () => {
     const r = await run(['create-user', '--user', 'DOMAIN\\asmith', '--yes']);
     expect(r.code).toBe(0);
-    expect(sim.state.findUser('DOMAIN', 'asmith')!.roles).toContain('RootAdmin');
+    expect(site.sim.state.findUser('DOMAIN', 'asmith')!.roles).toContain('RootAdmin');
     expect(r.stdout).toContain('holds a professional');
-    expect(sim.state.allocations.professional.get(KB_IDS.allocations.asmithProfessional)!.quarantined).toBe(false);
+    expect(site.sim.state.allocations.professional.get(KB_IDS.allocations.asmithProfessional)!.quarantined).toBe(false);
     const bad = await run(['create-user', '--user', 'qlikmonitor', '--yes']);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('DIRECTORY\\userid');
@@ -200,7 +187,7 @@ describe('the single-purpose commands', () => {
     expect(license.every((c) => c.username === 'DOMAIN\\jdoe')).toBe(true);
     expect(monitorConnections().filter((c) => c.username === 'DOMAIN\\jdoe')).toHaveLength(6);
 
-    sim.resetRequests();
+    site.sim.resetRequests();
     const same = await run(['repoint-connections', '--user', 'DOMAIN\\jdoe', '--match', 'monitor_apps_REST_license_*', '--yes'], { env });
     expect(same.code).toBe(0);
     expect(same.stdout).toContain('use --update-password');
@@ -210,7 +197,7 @@ describe('the single-purpose commands', () => {
       env: { QRSFIX_PASSWORD: 'rotated-secret-2' },
     });
     expect(rotated.code).toBe(0);
-    expect(license.map((c) => sim.state.connections.get(c.id)!.password)).toEqual(Array(6).fill('%%password%2rotated-secret-2%1'));
-    expect(leakedSecrets(['rotated-secret-2', ...secrets()], [first.stdout, first.stderr, rotated.stdout, rotated.stderr], filesUnder(dir))).toEqual([]);
+    expect(license.map((c) => site.sim.state.connections.get(c.id)!.password)).toEqual(Array(6).fill('%%password%2rotated-secret-2%1'));
+    expect(leakedSecrets(['rotated-secret-2', ...secrets()], [first.stdout, first.stderr, rotated.stdout, rotated.stderr], filesUnder(site.dir))).toEqual([]);
   });
 });

@@ -1,36 +1,23 @@
 /** `qrsfix rollback <journal>`: each step kind undone, idempotent, and refusals of journals not to trust. */
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startSimulator, KB_SECRETS, KB_IDS, type SimHandle } from '../src/sim/index.js';
-import { filesUnder, leakedSecrets, qrsfix, type Run } from './helpers/cli.js';
+import { describe, expect, it } from 'vitest';
+import { KB_SECRETS, KB_IDS } from '../src/sim/index.js';
+import { filesUnder, leakedSecrets } from './helpers/cli.js';
+import { freshSitePerTest } from './helpers/site.js';
 
 const NEW_PASSWORD = 'n3w-Monitor-pw';
-let sim: SimHandle;
-let dir: string;
-
-beforeEach(async () => {
-  sim = await startSimulator({ site: 'kb' });
-  dir = await mkdtemp(path.join(tmpdir(), 'qrsfix-e2e-rollback-'));
-});
-afterEach(async () => {
-  await sim.stop();
-  await rm(dir, { recursive: true, force: true });
-});
-
-function run(args: string[], opts: { env?: Record<string, string>; input?: string } = {}): Promise<Run> {
-  return qrsfix([...args, ...sim.flags], { cwd: dir, ...opts });
-}
-const writes = () => sim.requests.filter((q) => q.method !== 'GET');
-const monitor = () => [...sim.state.connections.values()].filter((c) => c.name.startsWith('monitor_apps_REST_'));
+const site = freshSitePerTest('e2e-rollback');
+const run = site.run;
+const writes = site.writes;
+const monitor = () => [...site.sim.state.connections.values()].filter((c) => c.name.startsWith('monitor_apps_REST_'));
 
 describe('rollback', () => {
   it('undoes option 2 with --remove-pass: connections get their identity and previous password back, the user goes, the pass returns', async () => {
     const before = monitor().map((c) => ({ ...c, owner: c.owner?.id, modifiedDate: undefined }));
     const fixed = await run(['fix', '--monitor-user', 'DOMAIN\\qlikmonitor', '--remove-pass', '--yes', '--journal', 'fix.json'], { env: { QRSFIX_PASSWORD: NEW_PASSWORD } });
     expect(fixed.code).toBe(0);
-    expect(sim.state.allocations.user.get(KB_IDS.allocations.qvserviceUserAccess)!.quarantined).toBe(true);
+    expect(site.sim.state.allocations.user.get(KB_IDS.allocations.qvserviceUserAccess)!.quarantined).toBe(true);
 
     const dry = await run(['rollback', 'fix.json', '--dry-run']);
     expect(dry.code).toBe(0);
@@ -39,20 +26,20 @@ describe('rollback', () => {
     expect(dry.stdout).toMatch(/user DOMAIN\\qlikmonitor\/[0-9a-f-]+: deleted/);
     expect(dry.stdout).toContain('username DOMAIN\\qlikmonitor → domain\\qvservice');
 
-    sim.resetRequests();
+    site.sim.resetRequests();
     const back = await run(['rollback', 'fix.json', '--yes', '--password-stdin', '--journal', 'rollback.json'], { input: KB_SECRETS.monitorPassword });
     expect(back.code).toBe(0);
     expect(back.stdout).toContain('Summary: 13 changed');
-    expect(sim.state.findUser('DOMAIN', 'qlikmonitor')).toBeUndefined();
-    expect(sim.state.allocations.user.get(KB_IDS.allocations.qvserviceUserAccess)!.quarantined).toBe(false);
+    expect(site.sim.state.findUser('DOMAIN', 'qlikmonitor')).toBeUndefined();
+    expect(site.sim.state.allocations.user.get(KB_IDS.allocations.qvserviceUserAccess)!.quarantined).toBe(false);
     const after = monitor().map((c) => ({ ...c, owner: c.owner?.id, modifiedDate: undefined }));
     expect(after.map((c) => ({ ...c, modifiedByUserName: undefined }))).toEqual(before.map((c) => ({ ...c, modifiedByUserName: undefined })));
     // Connections are restored before the user they ran as is deleted.
     const order = writes().map((q) => `${q.method} ${q.path.split('/')[2]}`);
     expect(order.lastIndexOf('PUT dataconnection')).toBeLessThan(order.indexOf('DELETE user'));
-    expect(leakedSecrets([NEW_PASSWORD, ...Object.values(KB_SECRETS)], [fixed.stdout, fixed.stderr, back.stdout, back.stderr], filesUnder(dir))).toEqual([]);
+    expect(leakedSecrets([NEW_PASSWORD, ...Object.values(KB_SECRETS)], [fixed.stdout, fixed.stderr, back.stdout, back.stderr], filesUnder(site.dir))).toEqual([]);
 
-    sim.resetRequests();
+    site.sim.resetRequests();
     const twice = await run(['rollback', 'fix.json', '--yes'], {});
     expect(twice.code).toBe(0);
     expect(twice.stdout).toContain('Nothing to change');
@@ -63,19 +50,19 @@ describe('rollback', () => {
   it('allocates anew a pass that was freed at once, and removes a RootAdmin role it added', async () => {
     const a = await run(['remove-pass', '--user', 'DOMAIN\\jdoe', '--yes', '--journal', 'pass.json']);
     expect(a.code).toBe(0);
-    expect(sim.state.allocations.user.has(KB_IDS.allocations.jdoeUserAccess)).toBe(false);
+    expect(site.sim.state.allocations.user.has(KB_IDS.allocations.jdoeUserAccess)).toBe(false);
     const b = await run(['rollback', 'pass.json', '--yes']);
     expect(b.code).toBe(0);
     expect(b.stdout).toContain('none → allocated');
-    const jdoe = sim.state.findUser('DOMAIN', 'jdoe')!;
-    expect([...sim.state.allocations.user.values()].filter((x) => x.user?.id === jdoe.id && !x.quarantined)).toHaveLength(1);
+    const jdoe = site.sim.state.findUser('DOMAIN', 'jdoe')!;
+    expect([...site.sim.state.allocations.user.values()].filter((x) => x.user?.id === jdoe.id && !x.quarantined)).toHaveLength(1);
 
     const c = await run(['create-user', '--user', 'DOMAIN\\asmith', '--yes', '--journal', 'role.json']);
     expect(c.code).toBe(0);
-    expect(sim.state.findUser('DOMAIN', 'asmith')!.roles).toEqual(['RootAdmin']);
+    expect(site.sim.state.findUser('DOMAIN', 'asmith')!.roles).toEqual(['RootAdmin']);
     const d = await run(['rollback', 'role.json', '--yes']);
     expect(d.code).toBe(0);
-    expect(sim.state.findUser('DOMAIN', 'asmith')!.roles).toEqual([]);
+    expect(site.sim.state.findUser('DOMAIN', 'asmith')!.roles).toEqual([]);
   });
 
   it('leaves alone a connection someone changed since the fix, and says so', async () => {
@@ -83,11 +70,11 @@ describe('rollback', () => {
     expect(fixed.code).toBe(0);
     const moved = monitor()[0]!;
     moved.username = 'DOMAIN\\jdoe';
-    sim.state.touch(moved);
+    site.sim.state.touch(moved);
     const back = await run(['rollback', 'fix.json', '--yes'], { env: { QRSFIX_PASSWORD: KB_SECRETS.monitorPassword } });
     expect(back.code).toBe(0);
     expect(back.stdout).toContain(`data connection ${moved.name}: now runs as DOMAIN\\jdoe, changed since the fix; left alone`);
-    expect(sim.state.connections.get(moved.id)!.username).toBe('DOMAIN\\jdoe');
+    expect(site.sim.state.connections.get(moved.id)!.username).toBe('DOMAIN\\jdoe');
     expect(monitor().filter((c) => c.username === 'domain\\qvservice')).toHaveLength(10);
   });
 
@@ -95,7 +82,7 @@ describe('rollback', () => {
     async function journalOf(): Promise<{ file: string; text: string }> {
       const r = await run(['remove-pass', '--user', 'DOMAIN\\jdoe', '--yes', '--journal', 'j.json']);
       expect(r.code).toBe(0);
-      const file = path.join(dir, 'j.json');
+      const file = path.join(site.dir, 'j.json');
       return { file, text: await readFile(file, 'utf8') };
     }
 
@@ -104,16 +91,16 @@ describe('rollback', () => {
       const j = JSON.parse(text);
       j.site.host = 'qlikprod.domain.local';
       await writeFile(file, JSON.stringify(j));
-      sim.resetRequests();
+      site.sim.resetRequests();
       const r = await run(['rollback', file, '--yes']);
       expect(r.code).toBe(1);
-      expect(r.stderr).toContain(`records a change on qlikprod.domain.local:${sim.port}, not on localhost:${sim.port}`);
+      expect(r.stderr).toContain(`records a change on qlikprod.domain.local:${site.sim.port}, not on localhost:${site.sim.port}`);
       expect(writes()).toEqual([]);
     });
 
     it('truncated, not ours, or missing', async () => {
       const { file, text } = await journalOf();
-      sim.resetRequests();
+      site.sim.resetRequests();
       await writeFile(file, text.slice(0, text.length / 2));
       const truncated = await run(['rollback', file, '--yes']);
       expect(truncated.code).toBe(1);
@@ -122,7 +109,7 @@ describe('rollback', () => {
       const foreign = await run(['rollback', file, '--yes']);
       expect(foreign.code).toBe(1);
       expect(foreign.stderr).toContain('is not a qrsfix journal');
-      const missing = await run(['rollback', path.join(dir, 'nope.json'), '--yes']);
+      const missing = await run(['rollback', path.join(site.dir, 'nope.json'), '--yes']);
       expect(missing.code).toBe(1);
       expect(missing.stderr).toContain('file not found');
       expect(writes()).toEqual([]);
