@@ -78,6 +78,26 @@ describe('rollback', () => {
     expect(monitor().filter((c) => c.username === 'domain\\qvservice')).toHaveLength(10);
   });
 
+  it('undoes a run that was killed before it recorded its last steps: unrecorded steps are checked against the site', async () => {
+    const fixed = await run(['fix', '--monitor-user', 'DOMAIN\\qlikmonitor', '--yes', '--journal', 'fix.json'], { env: { QRSFIX_PASSWORD: NEW_PASSWORD } });
+    expect(fixed.code).toBe(0);
+    // As if killed (kill -9, power loss) right after the POST landed and one PUT was sent.
+    const file = path.join(site.dir, 'fix.json');
+    const j = JSON.parse(await readFile(file, 'utf8'));
+    j.outcome = 'in-progress';
+    for (const s of j.steps) if (s.step.kind === 'create-user' || s.n === 2) {
+      s.status = 'pending';
+      delete s.result;
+      delete s.detail;
+    }
+    await writeFile(file, JSON.stringify(j));
+    const back = await run(['rollback', 'fix.json', '--yes'], { env: { QRSFIX_PASSWORD: KB_SECRETS.monitorPassword } });
+    expect(back.code).toBe(0);
+    expect(back.stdout).toContain('never finished');
+    expect(site.sim.state.findUser('DOMAIN', 'qlikmonitor')).toBeUndefined();
+    expect(monitor().every((c) => c.username === 'domain\\qvservice')).toBe(true);
+  });
+
   describe('refuses a journal it cannot trust, changing nothing', () => {
     async function journalOf(): Promise<{ file: string; text: string }> {
       const r = await run(['remove-pass', '--user', 'DOMAIN\\jdoe', '--yes', '--journal', 'j.json']);

@@ -61,6 +61,7 @@ export function planFix(survey: Survey, choice: FixChoice, now = new Date()): { 
     return { plan, serviceAccount };
   }
   const monitor = stateOf(survey, choice.monitorUser);
+  const flagged = [monitor.user?.inactive && 'inactive', monitor.user?.blacklisted && 'blocked'].filter(Boolean);
   const parts: Plan[] = [planEnsureRootAdmin(monitor, choice.monitorName)];
   // The monitor user's own allocations are the same problem again; inside fix they go.
   if (monitor.user) parts.push(planRemoveAllocations(monitor, now));
@@ -69,6 +70,7 @@ export function planFix(survey: Survey, choice: FixChoice, now = new Date()): { 
   const plan = mergePlans(...parts);
   // planEnsureRootAdmin's note about allocations is answered by the steps above.
   plan.notes = plan.notes.filter((n) => !n.includes('qrsfix fix --monitor-user removes it'));
+  if (flagged.length) plan.notes.push(`${formatAccount(choice.monitorUser)} is marked ${flagged.join(' and ')} in QRS: the reloads fail as such a user; fix that in the QMC (Users) first`);
   if (!choice.removePass && serviceAccount) {
     const service = stateOf(survey, serviceAccount);
     if (service.allocations.some((a) => !a.entity.quarantined)) {

@@ -3,7 +3,7 @@
  * each checked against what QRS says now, so a second rollback plans nothing and an entity changed
  * since the fix (by someone in the QMC) is left alone and reported.
  */
-import { accountFromUsername, sameAccount } from '../account.js';
+import { accountFromUsername, parseAccount, sameAccount } from '../account.js';
 import { QrsfixError } from '../errors.js';
 import type { QrsClient } from '../qrs/client.js';
 import { QrsError } from '../qrs/errors.js';
@@ -36,8 +36,14 @@ async function inverseOf(client: QrsClient, js: JournalStep): Promise<Inverse> {
   const step = js.step;
   switch (step.kind) {
     case 'create-user': {
-      const userGuid = js.result?.userGuid;
-      if (!userGuid) return { unchanged: `user ${step.account}: the journal has no id for it; delete it in the QMC if it should go` };
+      let userGuid = js.result?.userGuid;
+      if (!userGuid) {
+        // The run stopped before the answer was recorded; the plan saw no such user, so one there now is ours.
+        const account = parseAccount(step.account);
+        const found = await client.list('/qrs/user/full', userSchema, filter.and(filter.eq('userDirectory', account.directory), filter.eq('userId', account.userId)));
+        if (!found[0]) return { unchanged: `user ${step.account}: was not created` };
+        userGuid = found[0].id;
+      }
       const user = await readOrNull(() => client.get(`/qrs/user/${userGuid}`, userSchema));
       if (!user) return { unchanged: `user ${step.account}: no longer exists` };
       return { step: { kind: 'delete-user', account: step.account, userGuid } };
@@ -75,7 +81,7 @@ async function inverseOf(client: QrsClient, js: JournalStep): Promise<Inverse> {
       const label = ALLOCATION_KINDS[kind].label;
       const a = await readOrNull(() => client.get(`${ALLOCATION_KINDS[kind].path}/${step.allocationId}`, allocationSchema));
       if (a && a.quarantined) return { step: { kind: 'reinstate-allocation', allocationKind: kind, allocationId: step.allocationId, account: step.account, userGuid: step.userGuid } };
-      if (a) return { unchanged: `${label} ${step.allocationId} of ${step.account}: allocated again already` };
+      if (a) return { unchanged: `${label} ${step.allocationId} of ${step.account}: is allocated (not removed, or given back since)` };
       const held = await client.list(`${ALLOCATION_KINDS[kind].path}/full`, allocationSchema, filter.id('user.id', step.userGuid));
       if (held.some((h) => !h.quarantined)) return { unchanged: `${label} of ${step.account}: holds one again already` };
       return { step: { kind: 'allocate', allocationKind: kind, account: step.account, userGuid: step.userGuid } };
@@ -108,18 +114,20 @@ export function checkJournalSite(journal: Journal, host: string, port: number, f
 
 export async function planRollback(client: QrsClient, journal: Journal): Promise<RollbackPlan> {
   const plan = emptyPlan();
+  // A step whose outcome is unknown, or still pending in a run that never finished (killed), may have
+  // landed: its inverse is planned too, from what QRS says now.
+  const crashed = journal.outcome === 'in-progress';
+  const maybe = (s: JournalStep) => s.status === 'done' || s.status === 'unknown' || (crashed && s.status === 'pending');
   // Newest first: the order they finished in, reversed.
   const done = journal.steps
-    .filter((s) => s.status === 'done')
+    .filter(maybe)
     .sort((a, b) => (b.finishedAt ?? '').localeCompare(a.finishedAt ?? '') || b.n - a.n);
   const inverses = await mapLimit(done, 4, (js) => inverseOf(client, js));
   for (const inv of inverses) {
     if (inv.step) plan.steps.push(inv.step);
     if (inv.unchanged) plan.unchanged.push(inv.unchanged);
   }
-  for (const s of journal.steps) {
-    if (s.status === 'unknown') plan.notes.push(`step ${s.n} (${s.description}) has an unknown outcome in the journal: check it in the QMC`);
-  }
+  if (crashed) plan.notes.push('the journal is of a run that never finished: steps it had not recorded were checked against the site');
   if (!done.length) plan.unchanged.push('the journal records no step as done: nothing of it to undo');
   const previous = [...new Set(plan.steps.flatMap((s) => (s.kind === 'restore-connection' && s.setsPassword ? [s.usernameBefore.toLowerCase()] : [])))];
   if (previous.length > 1) {
