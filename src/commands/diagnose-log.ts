@@ -3,7 +3,6 @@
  * "no access pass" trouble is QLIK-88038. Exit 0 without denials, 2 with denials, 1 on error.
  */
 import { writeFile } from 'node:fs/promises';
-import { z } from 'zod';
 import { parseAccount } from '../account.js';
 import { EXIT, QrsfixError, usageError } from '../errors.js';
 import { diagnoseLogs } from '../logs/diagnose.js';
@@ -11,15 +10,21 @@ import { renderMarkdown, renderTable, toJson, type ReportFormat } from '../logs/
 import { parseSince } from '../logs/time.js';
 import { info, out, outJson, warn } from '../output/stdio.js';
 
-const Options = z.object({
-  user: z.string().optional(),
-  since: z.string().optional(),
-  format: z.string().optional(),
-  json: z.boolean().optional(),
-  out: z.string().optional(),
-});
+export interface DiagnoseLogOptions {
+  user?: string;
+  since?: string;
+  format?: string;
+  json?: boolean;
+  out?: string;
+}
 
-export type DiagnoseLogOptions = z.infer<typeof Options>;
+/** Checked by hand: this offline command needs neither zod nor the QRS client loaded (they cost startup). */
+function validOptions(value: unknown): value is DiagnoseLogOptions {
+  if (typeof value !== 'object' || value === null) return false;
+  const o = value as Record<string, unknown>;
+  const optional = (v: unknown, type: 'string' | 'boolean') => v === undefined || typeof v === type;
+  return optional(o.user, 'string') && optional(o.since, 'string') && optional(o.format, 'string') && optional(o.json, 'boolean') && optional(o.out, 'string');
+}
 
 function reportFormat(opts: DiagnoseLogOptions): ReportFormat {
   const format = (opts.format ?? 'table').toLowerCase();
@@ -32,17 +37,15 @@ function reportFormat(opts: DiagnoseLogOptions): ReportFormat {
 
 export async function run(paths: string[], options: DiagnoseLogOptions = {}): Promise<number> {
   // Checked at run time too: commander hands over whatever argv held.
-  const parsedPaths = z.array(z.string()).min(1).safeParse(paths);
-  const parsedOpts = Options.safeParse(options);
-  if (!parsedPaths.success || !parsedOpts.success) {
+  if (!Array.isArray(paths) || paths.length === 0 || !paths.every((p) => typeof p === 'string') || !validOptions(options)) {
     throw usageError('diagnose-log: unexpected arguments', 'qrsfix diagnose-log <file|folder>... [--user DIR\\id] [--since date] [--json | --format markdown]');
   }
-  const opts = parsedOpts.data;
+  const opts: DiagnoseLogOptions = { user: options.user, since: options.since, format: options.format, json: options.json, out: options.out };
   const format = reportFormat(opts);
   const user = opts.user !== undefined ? parseAccount(opts.user, '--user') : undefined;
   const since = opts.since !== undefined ? parseSince(opts.since) : undefined;
 
-  const diagnosis = await diagnoseLogs(parsedPaths.data, { ...(user && { user }), ...(since && { since }) }, { info, warn });
+  const diagnosis = await diagnoseLogs(paths, { ...(user && { user }), ...(since && { since }) }, { info, warn });
   const code = diagnosis.totals.denials > 0 ? EXIT.findings : EXIT.ok;
 
   let text: string;

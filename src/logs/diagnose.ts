@@ -71,11 +71,11 @@ export async function diagnoseLogs(paths: string[], filters: DiagnoseFilters, no
   const started = Date.now();
   let first: Stamp | undefined;
   let last: Stamp | undefined;
-  for await (const row of mergeByTime(logs, keep, onFileDone)) {
+  await mergeByTime(logs, keep, onFileDone, (row) => {
     first ??= row.stamp;
     if (!last || row.stamp.at >= last.at) last = row.stamp;
     reconciler.push(row);
-  }
+  });
   reconciler.end();
   const rows = summaries.reduce((n, f) => n + f.rows, 0);
   notes.info(`read ${rows} rows in ${((Date.now() - started) / 1000).toFixed(1)} s`);

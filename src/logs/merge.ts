@@ -7,7 +7,7 @@
  * overlap, so a folder of hundreds of archives holds two or three files open, not hundreds.
  */
 import { QrsfixError } from '../errors.js';
-import { openLines, type LineSource } from './line-reader.js';
+import { MORE, openLines, type LineSource } from './line-reader.js';
 import { parseLine, type AccessRow, type Header, type LogKind } from './rows.js';
 import type { Stamp } from './time.js';
 
@@ -41,10 +41,11 @@ class FileCursor {
     this.lines = openLines(file.path);
   }
 
-  async next(): Promise<AccessRow | undefined> {
+  /** The next kept access row; MORE when fill() must be awaited first; undefined at the end. */
+  take(): AccessRow | undefined | typeof MORE {
     for (;;) {
-      const line = await this.readLine();
-      if (line === undefined) return undefined;
+      const line = this.lines.take();
+      if (line === undefined || line === MORE) return line;
       if (!this.sawHeader) {
         // The sniff already read the header; here it only has to be stepped over.
         if (line.trim().length > 0) this.sawHeader = true;
@@ -71,12 +72,20 @@ class FileCursor {
     }
   }
 
-  private async readLine(): Promise<string | undefined> {
+  async fill(): Promise<void> {
     try {
-      return await this.lines.next();
+      await this.lines.fill();
     } catch (err) {
       // The sniff could read the start; a copy still being written or a share that drops can fail later.
       throw new QrsfixError('input', `cannot read ${this.file.path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, undefined, { cause: err });
+    }
+  }
+
+  async next(): Promise<AccessRow | undefined> {
+    for (;;) {
+      const row = this.take();
+      if (row !== MORE) return row;
+      await this.fill();
     }
   }
 
@@ -97,14 +106,16 @@ interface Active {
 }
 
 /**
- * Yields the kept access rows of all files in time order; `done` receives each file's summary when
- * the file is finished (for the per-file notes and the report).
+ * Hands the kept access rows of all files to `emit` in time order; `done` receives each file's summary
+ * when the file is finished (for the per-file notes and the report). Rows are passed synchronously
+ * from the chunk in memory; the only waits are for the next chunk of a file.
  */
-export async function* mergeByTime(
+export async function mergeByTime(
   files: LogFile[],
   keep: (row: AccessRow) => boolean,
   done: (summary: FileSummary) => void,
-): AsyncGenerator<AccessRow> {
+  emit: (row: AccessRow) => void,
+): Promise<void> {
   const pending = [...files].sort((a, b) => a.firstAt - b.firstAt);
   const active: Active[] = [];
   const opened: FileCursor[] = [];
@@ -120,12 +131,26 @@ export async function* mergeByTime(
         min = earliest(active);
       }
       if (min === undefined) return;
-      yield min.head;
-      const next = await min.cursor.next();
+      // Emit from the earliest file while it stays the earliest: one file at a time in the usual
+      // folder of rolled archives, whose time ranges do not overlap.
+      const { cursor } = min;
+      const others = active.length > 1 ? earliestExcept(active, min) : undefined;
+      const limit = Math.min(others?.head.stamp.at ?? Infinity, pending[0]?.firstAt ?? Infinity);
+      let next: AccessRow | undefined | typeof MORE = min.head;
+      for (;;) {
+        emit(next);
+        next = cursor.take();
+        while (next === MORE) {
+          await cursor.fill();
+          next = cursor.take();
+        }
+        // At a tie the outer loop decides, exactly as it would row by row.
+        if (next === undefined || next.stamp.at >= limit) break;
+      }
       if (next) min.head = next;
       else {
         active.splice(active.indexOf(min), 1);
-        finish(min.cursor, done);
+        finish(cursor, done);
       }
     }
   } finally {
@@ -137,6 +162,12 @@ export async function* mergeByTime(
 function finish(cursor: FileCursor, done: (summary: FileSummary) => void): void {
   cursor.close();
   done(cursor.summary);
+}
+
+function earliestExcept(active: Active[], skip: Active): Active | undefined {
+  let min: Active | undefined;
+  for (const a of active) if (a !== skip && (!min || a.head.stamp.at < min.head.stamp.at)) min = a;
+  return min;
 }
 
 function earliest(active: Active[]): Active | undefined {

@@ -2,11 +2,11 @@
  * diagnose-log's report as a terminal table, as Markdown for a change ticket, or as one JSON document.
  * Times: server time with its offset in text (admins correlate with the server), ISO 8601 in JSON.
  */
-import Table from 'cli-table3';
 import type { Bursts, UserReport } from './analyse.js';
 import type { Diagnosis } from './diagnose.js';
 import { KIND_LABEL } from './rows.js';
 import { formatIso, formatServerTime, type Stamp } from './time.js';
+import { boxTable, type Cell } from './text-table.js';
 
 export type ReportFormat = 'table' | 'markdown' | 'json';
 
@@ -54,9 +54,10 @@ function summaryLine(d: Diagnosis): string {
   return `${plural(d.totals.denials, 'denial')} for ${plural(d.users.filter((u) => u.denials > 0).length, 'user')}; ${d.totals.usersMatching} match QLIK-88038.`;
 }
 
-function plainTable(head: string[]): Table.Table {
-  // No colours: the report also goes to files and change tickets.
-  return new Table({ head, style: { head: [], border: [] } });
+/** No colours: the report also goes to files and change tickets. */
+function plainTable(head: string[]): { push(row: Cell[]): void; toString(): string } {
+  const rows: Cell[][] = [];
+  return { push: (row) => rows.push(row), toString: () => boxTable(head, rows) };
 }
 
 function burstText(b: Bursts): string {

@@ -3,7 +3,7 @@
  * name in the header row, because Qlik has added columns between releases (ProductVersion, ProxySessionId
  * hashes) and copies made by log shippers do not always keep the order.
  */
-import { isLoopback, outcomeOf, readMessage, type Outcome } from './messages.js';
+import { isLoopback, mayDecide, outcomeOf, readMessage, type Outcome } from './messages.js';
 import { parseLogStamp, type Stamp } from './time.js';
 
 /** `audit`: <MACHINE>_AuditSecurity_Repository; `license`: <MACHINE>_License_Repository (trace). */
@@ -87,14 +87,15 @@ export type ParsedLine =
   | { type: 'blank' }
   | { type: 'malformed' };
 
-const SIGNATURE = /^Signature:\t/;
+const SIGNATURE = 'Signature:\t';
 
 /**
  * The tab positions of one line, so that only the columns we read become strings: a multi-gigabyte
  * scan would otherwise spend most of its time creating and collecting 22 strings per row.
  */
 class Fields {
-  private ends: number[] = [];
+  private ends = new Int32Array(64);
+  private count = 0;
   private line = '';
   private extra = 0;
   private message = 0;
@@ -102,14 +103,20 @@ class Fields {
   /** Returns the number of fields. */
   scan(line: string, header: Header): number {
     this.line = line;
-    this.ends.length = 0;
+    let ends = this.ends;
+    let count = 0;
     let at = line.indexOf('\t');
     while (at >= 0) {
-      this.ends.push(at);
+      if (count === ends.length - 1) {
+        const grown = new Int32Array(ends.length * 2);
+        grown.set(ends);
+        ends = this.ends = grown;
+      }
+      ends[count++] = at;
       at = line.indexOf('\t', at + 1);
     }
-    this.ends.push(line.length);
-    const count = this.ends.length;
+    ends[count++] = line.length;
+    this.count = count;
     // A tab inside the free-text Message shifts every later column; read it as one field.
     this.extra = Math.max(0, count - header.width);
     this.message = header.col.message!;
@@ -120,7 +127,7 @@ class Fields {
     if (index === undefined) return undefined;
     const first = index <= this.message ? index : index + this.extra;
     const last = index < this.message ? index : index + this.extra;
-    if (last >= this.ends.length) return undefined;
+    if (last >= this.count) return undefined;
     const start = first === 0 ? 0 : this.ends[first - 1]! + 1;
     return this.line.slice(start, this.ends[last]);
   }
@@ -136,12 +143,14 @@ const fields = new Fields();
 export function parseLine(header: Header, line: string): ParsedLine {
   if (line.length === 0 || line.trim().length === 0) return { type: 'blank' };
   // Archived files end with `Signature:<TAB><sha1>` over the file; it is not a row.
-  if (SIGNATURE.test(line)) return { type: 'signature' };
+  if (line.startsWith(SIGNATURE)) return { type: 'signature' };
   if (fields.scan(line, header) <= header.needed) return { type: 'malformed' };
   const stamp = parseLogStamp(fields.get(header.col.timestamp) ?? '');
   if (!stamp) return { type: 'malformed' };
   const message = fields.get(header.col.message) ?? '';
   const operation = header.kind === 'license' ? fields.value(header.col.operation) : undefined;
+  // Most rows are not access decisions: tell them cheaply (outcomeOf would say undefined for them too).
+  if (operation ? !/^usage(denied|granted)$/i.test(operation) : !mayDecide(message)) return { type: 'other', stamp };
   const facts = readMessage(message);
   const outcome = outcomeOf(operation, facts);
   if (!outcome) return { type: 'other', stamp };

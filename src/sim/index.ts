@@ -30,13 +30,13 @@ import { createCa, generateKeyPairAsync, issueCert, writeCertFolder, type CertAu
 import { Faults, type FaultController } from './faults.js';
 import { seedKb } from './seed-kb.js';
 import { seedLarge } from './seed-large.js';
-import { startServer, type RequestRecord } from './server.js';
+import { startServer, type LoadCounters, type RequestRecord } from './server.js';
 import { SimState } from './state.js';
 
 export type { CertAuthority, IssuedCert, KeyPair } from './ca.js';
 export { createCa, issueCert, toPfx, writeCertFolder } from './ca.js';
 export type { FaultAction, FaultController, FaultRule } from './faults.js';
-export type { RequestRecord } from './server.js';
+export type { LoadCounters, RequestRecord } from './server.js';
 export {
   ALLOCATION_KINDS,
   NO_DATE,
@@ -95,6 +95,9 @@ export interface SimHandle {
   faults: FaultController;
   /** Every request handled, in order of arrival (faulted ones too). */
   requests: RequestRecord[];
+  /** Requests in flight now and at the most since the start or the last resetRequests(): all, and writes (not GET). */
+  load: Readonly<LoadCounters>;
+  /** Empties `requests` and restarts the peaks of `load`. */
   resetRequests(): void;
   /** Closes the server and all sockets, hung ones included. */
   stop(): Promise<void>;
@@ -122,10 +125,12 @@ export async function startSimulator(opts: SimOptions = {}): Promise<SimHandle> 
 
   const faults = new Faults();
   const requests: RequestRecord[] = [];
+  const load: LoadCounters = { inFlight: 0, writesInFlight: 0, peakInFlight: 0, peakWritesInFlight: 0 };
   const running = await startServer({
     state,
     faults,
     requests,
+    load,
     latencyMs: opts.latencyMs ?? 0,
     host: opts.host ?? '127.0.0.1',
     port: opts.port ?? 0,
@@ -142,8 +147,11 @@ export async function startSimulator(opts: SimOptions = {}): Promise<SimHandle> 
     state,
     faults,
     requests,
+    load,
     resetRequests() {
       requests.length = 0; // in place: callers may hold the array
+      load.peakInFlight = load.inFlight;
+      load.peakWritesInFlight = load.writesInFlight;
     },
     async stop() {
       await running.stop();

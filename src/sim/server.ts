@@ -19,10 +19,25 @@ export interface RequestRecord {
   bytesOut: number;
 }
 
+/**
+ * Requests in flight: from arrival until the response is finished (or the connection is gone). The
+ * peaks let tests check that a client parallelises its reads and bounds its writes; reset them by
+ * setting them to the current values (SimHandle.resetRequests does).
+ */
+export interface LoadCounters {
+  inFlight: number;
+  writesInFlight: number;
+  peakInFlight: number;
+  /** Writes are every method but GET. */
+  peakWritesInFlight: number;
+}
+
 export interface ServerOptions {
   state: SimState;
   faults: Faults;
   requests: RequestRecord[];
+  /** Updated in place. */
+  load?: LoadCounters;
   latencyMs: number;
   host: string;
   port: number;
@@ -113,6 +128,20 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     const rawQuery = qi < 0 ? '' : url.slice(qi + 1);
     const record: RequestRecord = { method, path: pathname, query: Object.fromEntries(new URLSearchParams(rawQuery)), status: 0, bytesOut: 0 };
     opts.requests.push(record);
+    const load = opts.load;
+    if (load) {
+      const write = method !== 'GET';
+      load.inFlight++;
+      load.peakInFlight = Math.max(load.peakInFlight, load.inFlight);
+      if (write) {
+        load.writesInFlight++;
+        load.peakWritesInFlight = Math.max(load.peakWritesInFlight, load.writesInFlight);
+      }
+      res.once('close', () => {
+        load.inFlight--;
+        if (write) load.writesInFlight--;
+      });
+    }
 
     const action = opts.faults.take(method, pathname);
     if (action?.kind === 'hang') {
