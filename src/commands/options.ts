@@ -2,6 +2,7 @@
  * Connection and output options, declared once and shared by every command that talks to QRS.
  * Kept free of heavy imports: it is loaded for --help.
  */
+import { isIP } from 'node:net';
 import { Command, Option } from 'commander';
 import type { QrsConnectionConfig } from '../qrs/config.js';
 import { parseAccount } from '../account.js';
@@ -45,14 +46,26 @@ function positiveInt(text: string | undefined, flag: string, max: number): numbe
   return n;
 }
 
+/** A NO_PROXY entry without its port: `host:3128`, `[::1]:3128` and a bare IPv6 `::1` (whose last `:1` is no port). */
+function noProxyHost(entry: string): string {
+  const bracketed = /^\[([^\]]*)\](:\d+)?$/.exec(entry);
+  if (bracketed) return bracketed[1]!;
+  return (entry.match(/:/g) ?? []).length > 1 ? entry : entry.replace(/:\d+$/, '');
+}
+
 /** Decides whether a host bypasses the proxy: NO_PROXY names, .suffixes, *.suffixes, and '*'. */
 export function bypassesProxy(host: string, noProxy: string | undefined): boolean {
   if (!noProxy) return false;
   const h = host.toLowerCase().replace(/^\[|\]$/g, '');
   for (const raw of noProxy.split(/[\s,]+/)) {
-    const entry = raw.trim().toLowerCase().replace(/:\d+$/, '');
+    const entry = noProxyHost(raw.trim().toLowerCase());
     if (!entry) continue;
     if (entry === '*') return true;
+    // An address matches only itself: "0.0.1" is no suffix of 127.0.0.1.
+    if (isIP(h)) {
+      if (h === entry) return true;
+      continue;
+    }
     const suffix = entry.replace(/^\*?\.?/, '');
     if (h === suffix || h.endsWith('.' + suffix)) return true;
   }

@@ -7,7 +7,7 @@ import { QrsClient, type TraceEvent } from '../qrs/client.js';
 import type { QrsConnectionConfig } from '../qrs/config.js';
 import { resolveConnection, type ConnectionFlags } from './options.js';
 import { configureOutput, debug, isVerbose, warn } from '../output/stdio.js';
-import { redact, registerSecret, scrub } from '../output/secrets.js';
+import { redact, redactText, registerSecret, scrub } from '../output/secrets.js';
 import { usageError, QrsfixError } from '../errors.js';
 import type { ReportFormat } from '../output/audit-report.js';
 
@@ -28,7 +28,8 @@ function traceLine(e: TraceEvent): string {
         /* not JSON: shown as text */
       }
     }
-    const text = typeof value === 'string' ? value : JSON.stringify(redact(value));
+    // A body that does not parse (HTML, or JSON cut short) is shown as text, with its secrets still hidden.
+    const text = typeof value === 'string' ? redactText(value) : JSON.stringify(redact(value));
     body = ' ' + (text.length > 400 ? text.slice(0, 400) + '…' : text);
   }
   if (e.phase === 'request') return `→ ${e.method} ${e.url}${body}`;

@@ -24,6 +24,16 @@ export function scrub(text: string): string {
 
 const SECRET_KEYS = new Set(['password', 'passphrase', 'certificatepassword', 'key', 'pfx', 'authorization', 'proxy-authorization']);
 
+/**
+ * The same for a body that is not (or no longer) valid JSON, such as a response cut short: each
+ * `"password": "…"` pair is replaced, also when the value runs to the end of the text unterminated.
+ */
+export function redactText(text: string): string {
+  return text.replace(/"([A-Za-z-]+)"(\s*:\s*)"((?:[^"\\]|\\.)*)("?)/g, (whole, key: string, colon: string, value: string, end: string) =>
+    SECRET_KEYS.has(key.toLowerCase()) ? `"${key}"${colon}"${value === '' ? '' : '(set)'}${end}` : whole,
+  );
+}
+
 /** Deep copy with secret-bearing fields replaced: '(set)' when they held something, '' when empty. */
 export function redact<T>(value: T): T {
   return redactInner(value, 0) as T;

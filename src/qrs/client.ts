@@ -6,11 +6,11 @@
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import { z } from 'zod';
 import type { QrsConnectionConfig } from './config.js';
-import { createTransport, describeServerCertificate, type Transport } from './transport.js';
+import { createTransport, describeServerCertificate, serverRejectsClientCertificate, type Transport } from './transport.js';
 import { newXrfkey } from './xrfkey.js';
 import { encodeFilter, type Filter } from './filter.js';
 import { QrsError, excerpt } from './errors.js';
-import { isTlsVerificationCode, mapStatusError, mapTransportError, type RequestContext } from './error-mapping.js';
+import { isDropCode, isTlsVerificationCode, mapStatusError, mapTransportError, type RequestContext } from './error-mapping.js';
 import { countSchema } from './schemas.js';
 
 export interface TraceEvent {
@@ -39,6 +39,9 @@ export interface QrsStats {
 }
 
 type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+/** The longest qrsfix waits between two tries of a GET. */
+const MAX_RETRY_WAIT_MS = 30_000;
 
 export class QrsClient {
   readonly stats: QrsStats = { requests: 0, bytesReceived: 0 };
@@ -125,8 +128,11 @@ export class QrsClient {
         return await this.attempt(method, path, schema, body, opts);
       } catch (err) {
         if (!(err instanceof QrsError) || !err.retryable || attempt >= maxTries || this.interrupted) throw err;
+        // Retrying before the server's Retry-After would not be honouring it; waiting longer would
+        // leave an admin staring at a silent terminal. Report it instead.
+        if (err.retryAfterMs !== undefined && err.retryAfterMs > MAX_RETRY_WAIT_MS) throw err;
         const backoff = (this.options.backoffMs ?? 250) * 2 ** (attempt - 1);
-        const wait = Math.min(30_000, Math.max(err.retryAfterMs ?? 0, backoff + Math.random() * backoff));
+        const wait = Math.min(MAX_RETRY_WAIT_MS, Math.max(err.retryAfterMs ?? 0, backoff + Math.random() * backoff));
         this.options.onTrace?.({ phase: 'retry', method, url: path, note: `${err.message}; try ${attempt + 1} of ${maxTries} in ${Math.round(wait)} ms` });
         await new Promise((r) => setTimeout(r, wait));
       }
@@ -147,6 +153,13 @@ export class QrsClient {
     this.options.onTrace?.({ phase: 'request', method, url: url.slice(this.baseUrl.length), body });
     this.stats.requests++;
     let res: AxiosResponse<string>;
+    // Not AbortSignal.any([..., AbortSignal.timeout()]): on Node 20 the combined signal is only weakly
+    // held, and once garbage-collected its timeout never fires, so a hung server hung qrsfix for good.
+    const controller = new AbortController();
+    const onClientAbort = () => controller.abort();
+    if (this.abortController.signal.aborted) controller.abort();
+    else this.abortController.signal.addEventListener('abort', onClientAbort, { once: true });
+    const timer = setTimeout(() => controller.abort(), this.config.timeoutMs);
     try {
       res = await this.http.request<string>({
         method,
@@ -158,10 +171,13 @@ export class QrsClient {
           Accept: 'application/json',
           ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
         },
-        signal: AbortSignal.any([this.abortController.signal, AbortSignal.timeout(this.config.timeoutMs)]),
+        signal: controller.signal,
       });
     } catch (err) {
       throw await this.mapFailure(err, ctx);
+    } finally {
+      clearTimeout(timer);
+      this.abortController.signal.removeEventListener('abort', onClientAbort);
     }
     const text = typeof res.data === 'string' ? res.data : '';
     const bytes = Buffer.byteLength(text);
@@ -178,11 +194,20 @@ export class QrsClient {
     if (this.interrupted) {
       return new QrsError('interrupted', `interrupted during ${ctx.method} ${ctx.path}`, undefined, { method: ctx.method, path: ctx.path, uncertain: ctx.sent });
     }
-    const e = err as { code?: string; cause?: { code?: string } };
+    const e = err as { code?: string; message?: string; cause?: { code?: string } };
     const code = e.code ?? e.cause?.code;
     // The verification error does not say what the server presented: one unverified look tells.
-    const peer = isTlsVerificationCode(code) ? await describeServerCertificate(this.config, this.transport.tlsOptions) : undefined;
-    return mapTransportError(err, ctx, peer);
+    if (isTlsVerificationCode(code)) {
+      const peer = await describeServerCertificate(this.config, this.transport.tlsOptions);
+      return mapTransportError(err, ctx, peer ? { peer } : {});
+    }
+    // A hang-up may be a glitch (retried) or the server refusing our client certificate (never
+    // worth retrying): one bare handshake tells which.
+    if (isDropCode(code, e.message ?? '') && this.transport.client) {
+      const rejected = await serverRejectsClientCertificate(this.config, this.transport.tlsOptions);
+      if (rejected) return mapTransportError(err, ctx, { rejectedClient: this.transport.client });
+    }
+    return mapTransportError(err, ctx);
   }
 }
 

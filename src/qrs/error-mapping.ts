@@ -4,7 +4,7 @@
  */
 import { QrsError, excerpt } from './errors.js';
 import type { QrsConnectionConfig } from './config.js';
-import type { PeerCertificateInfo } from './transport.js';
+import type { ClientCertificateInfo, PeerCertificateInfo } from './transport.js';
 
 export interface RequestContext {
   method: string;
@@ -32,15 +32,39 @@ function where(ctx: RequestContext): string {
   return `${ctx.cfg.host}:${ctx.cfg.port}`;
 }
 
-export function mapTransportError(err: unknown, ctx: RequestContext, peer?: PeerCertificateInfo): QrsError {
-  const e = err as { code?: string; message?: string; proxyStatus?: number; cause?: { code?: string } };
+/** The proxy as host:port: its URL may hold credentials, which are never printed. */
+export function proxyLabel(proxyUrl: string): string {
+  try {
+    const u = new URL(proxyUrl);
+    return u.port ? `${u.hostname}:${u.port}` : u.hostname;
+  } catch {
+    return 'the proxy';
+  }
+}
+
+/** A reset or hang-up while connecting or right after the handshake: what a rejected client certificate looks like. */
+export function isDropCode(code: string | undefined, message: string): boolean {
+  return code === 'ECONNRESET' || code === 'EPIPE' || /socket hang up|before secure TLS connection/i.test(message);
+}
+
+export interface TransportDiagnosis {
+  /** What the server presented, from an unverified look after a verification failure. */
+  peer?: PeerCertificateInfo;
+  /** Set when a probe showed the server hangs up on our client certificate. */
+  rejectedClient?: ClientCertificateInfo;
+}
+
+export function mapTransportError(err: unknown, ctx: RequestContext, diagnosis: TransportDiagnosis = {}): QrsError {
+  const { peer, rejectedClient } = diagnosis;
+  const e = err as { code?: string; message?: string; proxyStatus?: number; cause?: { code?: string; proxyStatus?: number } };
   const code = e.code ?? e.cause?.code;
   const message = e.message ?? String(err);
   const base = { method: ctx.method, path: ctx.path };
   const rootPem = `${ctx.cfg.certsDir.replace(/[\\/]$/, '')}/root.pem`;
 
   if (code === 'EPROXYREFUSED') {
-    const status = e.proxyStatus ?? 0;
+    // axios re-wraps the agent's error: the status is on the original, its `cause`.
+    const status = e.proxyStatus ?? e.cause?.proxyStatus ?? 0;
     const hint =
       status === 407
         ? 'the proxy wants credentials: put them in the proxy URL, http://user:password@proxy:3128 (they are never printed)'
@@ -72,6 +96,21 @@ export function mapTransportError(err: unknown, ctx: RequestContext, peer?: Peer
   if (code === 'ECONNABORTED' || code === 'ETIMEDOUT' || code === 'ERR_CANCELED' || /timeout/i.test(message)) {
     return new QrsError('timeout', `no answer from ${where(ctx)} to ${ctx.method} ${ctx.path} within ${ctx.cfg.timeoutMs} ms`, 'the server may be overloaded or a firewall drops the traffic; raise --timeout, or check that the Repository service runs', { ...base, retryable: true, uncertain: ctx.sent });
   }
+  // Through a proxy, the socket qrsfix opens goes to the proxy: these codes are about the proxy, not QRS.
+  if (ctx.cfg.proxy && (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EHOSTUNREACH' || code === 'ENETUNREACH')) {
+    const proxy = proxyLabel(ctx.cfg.proxy);
+    const what = code === 'ECONNREFUSED' ? 'refused the connection' : code === 'ENOTFOUND' || code === 'EAI_AGAIN' ? 'cannot be resolved' : 'is unreachable';
+    return new QrsError('network', `the proxy ${proxy} ${what} (${code}) while connecting to ${where(ctx)}`, 'check --proxy or HTTPS_PROXY; to connect directly, add the QRS host to NO_PROXY', base);
+  }
+  if (rejectedClient !== undefined && isDropCode(code, message)) {
+    const c = rejectedClient;
+    return new QrsError(
+      'tls',
+      `${where(ctx)} closed the connection right after the TLS handshake: it does not accept our client certificate ("${c.subject}", issued by "${c.issuer}", valid from ${c.validFrom} to ${c.validTo})`,
+      'client.pem and client_key.pem (or client.pfx) must be exported from this Qlik site\'s QMC, so that they are issued by its CA; check the server\'s clock too',
+      base,
+    );
+  }
   if (code === 'ECONNREFUSED') {
     return new QrsError('network', `connection refused by ${where(ctx)}`, `is the Qlik Sense Repository Service running, and is ${ctx.cfg.port} its QRS port (4242 by default)?`, base);
   }
@@ -81,16 +120,25 @@ export function mapTransportError(err: unknown, ctx: RequestContext, peer?: Peer
   if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH') {
     return new QrsError('network', `host ${ctx.cfg.host} is unreachable`, 'check the network path or use --proxy', base);
   }
-  if (code === 'ECONNRESET' || code === 'EPIPE' || /socket hang up/i.test(message)) {
+  if (isDropCode(code, message)) {
     return new QrsError('network', `the connection to ${where(ctx)} was dropped during ${ctx.method} ${ctx.path}`, 'a proxy, load balancer or the server closed it; try again', { ...base, retryable: true, uncertain: ctx.sent });
   }
   return new QrsError('network', `cannot reach ${where(ctx)}: ${code ?? excerpt(message)}`, undefined, { ...base, retryable: false, uncertain: ctx.sent });
 }
 
-function parseAltNames(message: string): string[] {
-  const m = /altnames: (.*)$/.exec(message);
-  if (!m) return [];
-  return m[1]!.split(/,\s*/).map((s) => s.replace(/^(DNS|IP Address):/, '').trim()).filter(Boolean);
+/**
+ * Node's message (used when no look at the peer was possible, e.g. through a proxy) reads
+ * "Hostname/IP does not match certificate's altnames: Host: h. is not in the cert's altnames: DNS:a, IP Address:b",
+ * "…: IP: 1.2.3.4 is not in the cert's list: 5.6.7.8" or "…: Host: h. is not cert's CN: a": the names follow the last colon-space
+ * after "altnames", "list" or "CN".
+ */
+export function parseAltNames(message: string): string[] {
+  const at = Math.max(...['altnames: ', 'list: ', 'CN: '].map((marker) => {
+    const i = message.lastIndexOf(marker);
+    return i < 0 ? -1 : i + marker.length;
+  }));
+  if (at < 0) return [];
+  return message.slice(at).split(/,\s*/).map((s) => s.replace(/^(DNS|IP Address):/, '').trim()).filter(Boolean);
 }
 
 export function parseRetryAfter(value: string | undefined): number | undefined {
@@ -119,7 +167,9 @@ export function mapStatusError(status: number, body: string, ctx: RequestContext
     return new QrsError('conflict', `QRS reported a conflict on ${ctx.method} ${ctx.path}: someone changed it meanwhile (409)`, 'run the command again: it re-reads the site', base);
   }
   if (status === 502 || status === 503 || status === 504) {
-    return new QrsError('http', `QRS or a gateway in front of it answered ${status} to ${ctx.method} ${ctx.path}${said}`, 'the service may be restarting; try again in a minute', { ...base, retryable: true, retryAfterMs: parseRetryAfter(retryAfter), uncertain: ctx.method !== 'GET' });
+    const retryAfterMs = parseRetryAfter(retryAfter);
+    const asks = retryAfterMs === undefined ? '' : ` (it asks to retry after ${Math.ceil(retryAfterMs / 1000)} s)`;
+    return new QrsError('http', `QRS or a gateway in front of it answered ${status} to ${ctx.method} ${ctx.path}${said}${asks}`, 'the service may be restarting; try again in a minute', { ...base, retryable: true, retryAfterMs, uncertain: ctx.method !== 'GET' });
   }
   return new QrsError('http', `QRS answered ${status} to ${ctx.method} ${ctx.path}${said}`, status >= 500 ? 'see the Repository service log on the server (…\\Log\\Repository\\Trace)' : undefined, base);
 }

@@ -7,7 +7,7 @@
 import https from 'node:https';
 import tls from 'node:tls';
 import net from 'node:net';
-import { X509Certificate } from 'node:crypto';
+import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { ClientRequest } from 'node:http';
@@ -20,6 +20,8 @@ export interface Transport {
   /** Things the caller should tell the user (qrs/ never prints). */
   warnings: string[];
   tlsOptions: tls.ConnectionOptions;
+  /** The client certificate's names and dates, to explain a rejection by the server. */
+  client: ClientCertificateInfo | undefined;
 }
 
 const EXPORT_HINT =
@@ -45,15 +47,17 @@ function exists(file: string): boolean {
   }
 }
 
-function checkValidity(pem: Buffer, label: string, file: string, now = new Date()): void {
-  let cert: X509Certificate;
-  try {
-    cert = new X509Certificate(pem);
-  } catch {
-    throw new QrsfixError('certificate', `${label} at ${file} is not a PEM certificate`, EXPORT_HINT);
-  }
-  const from = new Date(cert.validFrom);
-  const to = new Date(cert.validTo);
+/** What the client certificate says about itself, for error messages (never the key). */
+export interface ClientCertificateInfo {
+  subject: string;
+  issuer: string;
+  validFrom: string;
+  validTo: string;
+}
+
+function checkValidity(info: ClientCertificateInfo, label: string, file: string, now = new Date()): void {
+  const from = new Date(info.validFrom);
+  const to = new Date(info.validTo);
   if (now < from) {
     throw new QrsfixError('certificate', `${label} at ${file} is not valid yet: valid from ${from.toISOString()} to ${to.toISOString()}`, 'check the clock of this machine, or export the certificates again');
   }
@@ -62,26 +66,89 @@ function checkValidity(pem: Buffer, label: string, file: string, now = new Date(
   }
 }
 
-function loadTlsOptions(cfg: QrsConnectionConfig, warnings: string[]): tls.ConnectionOptions {
+function pemCertificateInfo(pem: Buffer, label: string, file: string): ClientCertificateInfo {
+  let cert: X509Certificate;
+  try {
+    cert = new X509Certificate(pem);
+  } catch {
+    throw new QrsfixError('certificate', `${label} at ${file} is not a PEM certificate`, EXPORT_HINT);
+  }
+  return { subject: cn(cert.subject), issuer: cn(cert.issuer), validFrom: new Date(cert.validFrom).toISOString(), validTo: new Date(cert.validTo).toISOString() };
+}
+
+function cn(distinguishedName: string): string {
+  return /^CN=(.*)$/m.exec(distinguishedName)?.[1] ?? distinguishedName.replace(/\n/g, ', ');
+}
+
+/** Node has no PKCS#12 parser; a socket that is never connected reports the certificate of its context. */
+function contextCertificateInfo(context: tls.SecureContext): ClientCertificateInfo | undefined {
+  let socket: tls.TLSSocket;
+  try {
+    socket = new tls.TLSSocket(null as unknown as net.Socket, { secureContext: context });
+  } catch {
+    return undefined; // only used to check dates early; the handshake still tells
+  }
+  try {
+    const cert = socket.getCertificate();
+    if (!cert || !('valid_to' in cert) || !cert.valid_to) return undefined;
+    return {
+      subject: cert.subject?.CN ? String(cert.subject.CN) : '',
+      issuer: cert.issuer?.CN ? String(cert.issuer.CN) : '',
+      validFrom: new Date(cert.valid_from).toISOString(),
+      validTo: new Date(cert.valid_to).toISOString(),
+    };
+  } finally {
+    socket.destroy();
+  }
+}
+
+/**
+ * A bad key would otherwise surface at the first request as an OpenSSL code ("cannot reach host:
+ * ERR_OSSL_UNSUPPORTED"), which reads like a network problem: check it while the file names are known.
+ */
+function checkKeyPair(cert: Buffer, key: Buffer, certFile: string, keyFile: string): void {
+  try {
+    createPrivateKey(key);
+  } catch {
+    throw new QrsfixError('certificate', `client_key.pem at ${keyFile} is not a PEM private key`, EXPORT_HINT);
+  }
+  try {
+    tls.createSecureContext({ cert, key });
+  } catch {
+    throw new QrsfixError('certificate', `client_key.pem at ${keyFile} is not the private key of ${certFile}`, 'client.pem and client_key.pem must come from the same export; export both again');
+  }
+}
+
+function loadTlsOptions(cfg: QrsConnectionConfig, warnings: string[]): { options: tls.ConnectionOptions; client: ClientCertificateInfo | undefined } {
   const dir = cfg.certsDir;
   const pemFile = path.resolve(dir, 'client.pem');
   const pfxFile = path.resolve(dir, 'client.pfx');
   const options: tls.ConnectionOptions = {};
+  let client: ClientCertificateInfo | undefined;
+  // "cannot read client.pem" would send the user looking for one file when the whole folder is wrong.
+  if (!exists(dir)) {
+    throw new QrsfixError('certificate', `the certificate folder ${path.resolve(dir)} does not exist`, `use --certs <dir> or QRS_CERTS; ${EXPORT_HINT}`);
+  }
   if (!exists(pemFile) && exists(pfxFile)) {
     if (cfg.pfxPassphrase === undefined) {
       throw new QrsfixError('certificate', `${pfxFile} needs its export password`, 'set QRS_PFX_PASSPHRASE to the password chosen when exporting the certificates');
     }
     options.pfx = readCertFile(dir, 'client.pfx');
     options.passphrase = cfg.pfxPassphrase;
+    let context: tls.SecureContext;
     try {
-      tls.createSecureContext({ pfx: options.pfx, passphrase: options.passphrase });
+      context = tls.createSecureContext({ pfx: options.pfx, passphrase: options.passphrase });
     } catch {
       throw new QrsfixError('certificate', `cannot open ${pfxFile}: wrong password or not a PKCS#12 file`, 'check QRS_PFX_PASSPHRASE');
     }
+    client = contextCertificateInfo(context);
+    if (client) checkValidity(client, 'the client certificate in client.pfx', pfxFile);
   } else {
     const cert = readCertFile(dir, 'client.pem');
     const key = readCertFile(dir, 'client_key.pem');
-    checkValidity(cert, 'the client certificate', pemFile);
+    client = pemCertificateInfo(cert, 'the client certificate', pemFile);
+    checkValidity(client, 'the client certificate', pemFile);
+    checkKeyPair(cert, key, pemFile, path.resolve(dir, 'client_key.pem'));
     options.cert = cert;
     options.key = key;
     warnIfShared(path.resolve(dir, 'client_key.pem'), warnings);
@@ -98,7 +165,7 @@ function loadTlsOptions(cfg: QrsConnectionConfig, warnings: string[]): tls.Conne
   options.rejectUnauthorized = !cfg.insecure;
   // Node checks the certificate against `servername` when given, else against the host.
   if (cfg.servername) options.servername = cfg.servername;
-  return options;
+  return { options, client };
 }
 
 function warnIfShared(file: string, warnings: string[]): void {
@@ -146,11 +213,11 @@ export function createTransport(cfg: QrsConnectionConfig): Transport {
   if (cfg.insecure) {
     warnings.push(`--insecure: the server certificate of ${cfg.host} is NOT verified; anyone in the network path could read the certificates' requests and answers`);
   }
-  const tlsOptions = loadTlsOptions(cfg, warnings);
+  const { options: tlsOptions, client } = loadTlsOptions(cfg, warnings);
   const agent = cfg.proxy
     ? (new QrsTunnelAgent(cfg.proxy, tlsOptions) as unknown as https.Agent)
     : new https.Agent({ ...tlsOptions, keepAlive: true, maxSockets: 8 });
-  return { agent, warnings, tlsOptions };
+  return { agent, warnings, tlsOptions, client };
 }
 
 export interface PeerCertificateInfo {
@@ -196,6 +263,54 @@ export function describeServerCertificate(cfg: QrsConnectionConfig, tlsOptions: 
         validFrom: new Date(peer.valid_from).toISOString(),
         validTo: new Date(peer.valid_to).toISOString(),
       });
+    });
+  });
+}
+
+/**
+ * A server that does not accept our client certificate just hangs up: Node-based and many other TLS
+ * servers send no alert, so the client sees "socket hang up" or a reset, which reads like a network
+ * glitch and would be retried in vain. After such a drop, one bare handshake with the same
+ * certificate (no HTTP request, so nothing reaches QRS) tells the two apart: a server that accepted
+ * the certificate keeps the idle connection open; one that rejected it closes it at once.
+ * Undefined when the probe cannot tell (no connection, or through a proxy).
+ */
+export function serverRejectsClientCertificate(cfg: QrsConnectionConfig, tlsOptions: tls.ConnectionOptions): Promise<boolean | undefined> {
+  if (cfg.proxy) return Promise.resolve(undefined);
+  const waitMs = Math.min(cfg.timeoutMs, 600);
+  return new Promise((resolve) => {
+    let secure = false;
+    let settled = false;
+    const socket = tls.connect({
+      host: cfg.host,
+      port: cfg.port,
+      ...(net.isIP(cfg.host) ? {} : { servername: cfg.servername ?? cfg.host }),
+      cert: tlsOptions.cert,
+      key: tlsOptions.key,
+      pfx: tlsOptions.pfx,
+      passphrase: tlsOptions.passphrase,
+      // Only the server's verdict on our certificate matters here, not ours on its certificate.
+      rejectUnauthorized: false,
+    });
+    const done = (verdict: boolean | undefined) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(verdict);
+    };
+    const timer = setTimeout(() => done(secure ? false : undefined), waitMs + Math.min(cfg.timeoutMs, 5000));
+    socket.once('secureConnect', () => {
+      secure = true;
+      setTimeout(() => done(false), waitMs).unref();
+    });
+    // TLS 1.3: the handshake completes on our side, then the server checks our certificate and closes.
+    socket.once('end', () => done(secure ? true : undefined));
+    socket.once('close', () => done(secure ? true : undefined));
+    socket.once('error', (err: NodeJS.ErrnoException) => {
+      // TLS 1.2: the server checks our certificate inside the handshake and drops the connection.
+      const midHandshake = !secure && (err.code === 'ECONNRESET' || /before secure TLS connection/i.test(err.message));
+      done(secure || midHandshake ? true : undefined);
     });
   });
 }

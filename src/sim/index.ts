@@ -78,6 +78,8 @@ export interface SimOptions {
   serverNames?: string[];
   /** The sim's clock (lastUsed, quarantine, modifiedDate); default () => new Date(). */
   now?: () => Date;
+  /** Validity of the server certificate (default: from a day ago, for a year), e.g. an expired one. */
+  serverCertValidity?: { notBefore?: Date; notAfter?: Date };
 }
 
 export interface SimHandle {
@@ -116,7 +118,7 @@ export async function startSimulator(opts: SimOptions = {}): Promise<SimHandle> 
   const [caKeys, serverKeys, clientKeys] = await keys;
   // Qlik names its site CA "<host>-CA" and its client certificate "QlikClient".
   const ca = createCa(`${serverNames[0]}-CA`, { keyPair: caKeys });
-  const server = issueCert(ca, { commonName: serverNames[0]!, altNames: serverNames, keyPair: serverKeys });
+  const server = issueCert(ca, { commonName: serverNames[0]!, altNames: serverNames, keyPair: serverKeys, ...opts.serverCertValidity });
   const client = issueCert(ca, { commonName: 'QlikClient', client: true, keyPair: clientKeys });
 
   const ownsCertsDir = opts.certsDir === undefined;

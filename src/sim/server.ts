@@ -17,6 +17,10 @@ export interface RequestRecord {
   /** 0 when no response was sent (drop, hang, dropAfterApply). */
   status: number;
   bytesOut: number;
+  /** Date.now() on arrival, for tests of backoff and Retry-After. */
+  at: number;
+  /** The X-Qlik-User header as sent (undefined when absent). */
+  qlikUser: string | undefined;
 }
 
 /**
@@ -126,7 +130,16 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     const qi = url.indexOf('?');
     const pathname = qi < 0 ? url : url.slice(0, qi);
     const rawQuery = qi < 0 ? '' : url.slice(qi + 1);
-    const record: RequestRecord = { method, path: pathname, query: Object.fromEntries(new URLSearchParams(rawQuery)), status: 0, bytesOut: 0 };
+    const qlikUser = req.headers['x-qlik-user'];
+    const record: RequestRecord = {
+      method,
+      path: pathname,
+      query: Object.fromEntries(new URLSearchParams(rawQuery)),
+      status: 0,
+      bytesOut: 0,
+      at: Date.now(),
+      qlikUser: Array.isArray(qlikUser) ? qlikUser[0] : qlikUser,
+    };
     opts.requests.push(record);
     const load = opts.load;
     if (load) {

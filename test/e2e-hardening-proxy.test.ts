@@ -1,0 +1,160 @@
+/**
+ * Hardening, proxies: the built CLI through a real loopback CONNECT proxy to the simulator. The mutual
+ * TLS to QRS runs inside the tunnel with our certificates; HTTPS_PROXY/https_proxy and NO_PROXY are
+ * honoured; proxy credentials are sent and never printed; a refusing proxy gives a clear error.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startSimulator, KB_SECRETS, type SimHandle } from '../src/sim/index.js';
+import { leakedSecrets, qrsfix } from './helpers/cli.js';
+import { startConnectProxy, type ConnectProxy } from './helpers/connect-proxy.js';
+
+const STACK = /\n\s+at .*(\.js|\.ts):\d+/;
+/** A name no DNS resolves (RFC 6761); only our proxy knows it. */
+const HIDDEN = 'qlikserver1.example.invalid';
+const USER = 'proxyuser7';
+const PASSWORD = 'Pr0xy p@ss:w/rd';
+const PROXY_SECRETS = [PASSWORD, encodeURIComponent(PASSWORD), Buffer.from(`${USER}:${PASSWORD}`).toString('base64'), USER];
+
+let sim: SimHandle;
+let open: ConnectProxy;
+let authed: ConnectProxy;
+let refusing: ConnectProxy;
+beforeAll(async () => {
+  [sim, open, authed, refusing] = await Promise.all([
+    startSimulator({ site: 'kb', serverNames: [HIDDEN, 'localhost'] }),
+    startConnectProxy({ resolve: { [HIDDEN]: '127.0.0.1' } }),
+    startConnectProxy({ credentials: `${USER}:${PASSWORD}`, resolve: { [HIDDEN]: '127.0.0.1' } }),
+    startConnectProxy({ refuse: true }),
+  ]);
+});
+afterAll(async () => {
+  await Promise.all([sim?.stop(), open?.close(), authed?.close(), refusing?.close()]);
+});
+beforeEach(() => {
+  sim.faults.clear();
+  sim.resetRequests();
+  for (const p of [open, authed, refusing]) p.connects.length = 0;
+});
+
+const conn = (host = 'localhost') => ['--host', host, '--port', String(sim.port), '--certs', sim.certsDir];
+const withCredentials = (proxy: ConnectProxy, password = PASSWORD) => `http://${USER}:${encodeURIComponent(password)}@127.0.0.1:${proxy.port}`;
+
+describe('through a CONNECT proxy', () => {
+  it('--proxy: the audit succeeds, tunnelled; mutual TLS with our certificates runs inside the tunnel', async () => {
+    const r = await qrsfix(['audit', '--proxy', open.url, ...conn()]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toContain('QRS build 36.25.2.0');
+    expect(open.connects.length).toBeGreaterThanOrEqual(1);
+    for (const c of open.connects) expect(c).toMatchObject({ target: `localhost:${sim.port}`, status: 200 });
+    // the sim only answers requests that came with a client certificate from its CA
+    expect(sim.requests.length).toBeGreaterThanOrEqual(5);
+    expect(sim.requests.every((q) => q.status === 200)).toBe(true);
+  });
+
+  it('HTTPS_PROXY and https_proxy are used when --proxy is absent', async () => {
+    for (const name of ['HTTPS_PROXY', 'https_proxy']) {
+      open.connects.length = 0;
+      const r = await qrsfix(['audit', ...conn()], { env: { [name]: open.url } });
+      expect(r.code, name).toBe(2);
+      expect(open.connects.length, name).toBeGreaterThanOrEqual(1);
+    }
+  });
+
+  it('a QRS host only the proxy can resolve: the name goes to the proxy, and the certificate is checked against it', async () => {
+    const r = await qrsfix(['audit', ...conn(HIDDEN)], { env: { HTTPS_PROXY: open.url } });
+    expect(r.code).toBe(2);
+    expect(open.connects[0]?.target).toBe(`${HIDDEN}:${sim.port}`);
+  });
+});
+
+describe('NO_PROXY', () => {
+  it('a host name in NO_PROXY connects directly: works for localhost, no CONNECT', async () => {
+    const r = await qrsfix(['audit', ...conn()], { env: { HTTPS_PROXY: open.url, NO_PROXY: 'intranet.example, localhost' } });
+    expect(r.code).toBe(2);
+    expect(open.connects).toHaveLength(0);
+  });
+
+  it('suffixes (.domain, domain, *.domain), * and lower-case no_proxy bypass the proxy (a direct lookup of the hidden name then fails)', async () => {
+    const cases: Array<Record<string, string>> = [
+      { NO_PROXY: '.example.invalid' },
+      { NO_PROXY: 'example.invalid' },
+      { NO_PROXY: '*.example.invalid' },
+      { NO_PROXY: '*' },
+      { no_proxy: 'other.example,EXAMPLE.invalid' },
+    ];
+    for (const env of cases) {
+      const r = await qrsfix(['audit', ...conn(HIDDEN)], { env: { HTTPS_PROXY: open.url, ...env } });
+      const label = JSON.stringify(env);
+      expect(r.code, label).toBe(1);
+      expect(r.stderr, label).toContain(`cannot resolve host name "${HIDDEN}"`);
+      expect(r.stderr, label).not.toMatch(STACK);
+      expect(open.connects, label).toHaveLength(0);
+    }
+  });
+
+  it('an entry that only shares the end of a label does not match: ample.invalid is not example.invalid', async () => {
+    const r = await qrsfix(['audit', ...conn(HIDDEN)], { env: { HTTPS_PROXY: open.url, NO_PROXY: 'ample.invalid,server1.example.invalid' } });
+    expect(r.code).toBe(2);
+    expect(open.connects.length).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe('proxy credentials and refusals', () => {
+  it('credentials in the proxy URL are sent (Basic) and never printed, also with --verbose', async () => {
+    const r = await qrsfix(['audit', '--verbose', '--proxy', withCredentials(authed), ...conn()]);
+    expect(r.code).toBe(2);
+    expect(authed.connects.length).toBeGreaterThanOrEqual(1);
+    for (const c of authed.connects) {
+      expect(c.status).toBe(200);
+      expect(c.authorization).toBe(`Basic ${Buffer.from(`${USER}:${PASSWORD}`).toString('base64')}`);
+    }
+    expect(r.stderr).toContain('debug: → GET /qrs/about');
+    expect(leakedSecrets([...PROXY_SECRETS, ...Object.values(KB_SECRETS)], [r.stdout, r.stderr])).toEqual([]);
+  });
+
+  it('credentials from HTTPS_PROXY work the same', async () => {
+    const r = await qrsfix(['audit', ...conn()], { env: { HTTPS_PROXY: withCredentials(authed) } });
+    expect(r.code).toBe(2);
+    expect(authed.connects.every((c) => c.status === 200)).toBe(true);
+    expect(leakedSecrets(PROXY_SECRETS, [r.stdout, r.stderr])).toEqual([]);
+  });
+
+  it('407 (wrong or no credentials): exit 1, says the proxy wants credentials, prints none', async () => {
+    for (const proxy of [withCredentials(authed, 'Wr0ng-Proxy-pw'), authed.url]) {
+      const r = await qrsfix(['audit', '--verbose', '--proxy', proxy, ...conn()]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/^error: the proxy refused the tunnel to localhost:\d+: 407 Proxy Authentication Required$/m);
+      expect(r.stderr).toMatch(/^hint: the proxy wants credentials/m);
+      expect(r.stderr).not.toMatch(STACK);
+      expect(leakedSecrets([...PROXY_SECRETS, 'Wr0ng-Proxy-pw'], [r.stdout, r.stderr])).toEqual([]);
+    }
+    expect(authed.connects.every((c) => c.status === 407)).toBe(true);
+    expect(sim.requests).toHaveLength(0);
+  });
+
+  it('403 from the proxy: exit 1, names the status and suggests NO_PROXY', async () => {
+    const r = await qrsfix(['audit', ...conn()], { env: { HTTPS_PROXY: refusing.url } });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^error: the proxy refused the tunnel to localhost:\d+: status 403$/m);
+    expect(r.stderr).toMatch(/^hint: .*NO_PROXY=localhost/m);
+    expect(refusing.connects.length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('a proxy that is not there: the error names the proxy (host:port, no credentials), not QRS', async () => {
+    const gone = await startConnectProxy();
+    await gone.close();
+    const url = `http://${USER}:${encodeURIComponent(PASSWORD)}@127.0.0.1:${gone.port}`;
+    const r = await qrsfix(['audit', '--proxy', url, ...conn()]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`error: the proxy 127.0.0.1:${gone.port} refused the connection (ECONNREFUSED) while connecting to localhost:${sim.port}`);
+    expect(r.stderr).not.toContain('Repository Service');
+    expect(leakedSecrets(PROXY_SECRETS, [r.stdout, r.stderr])).toEqual([]);
+  });
+
+  it('a proxy URL that is not one: a usage error that does not echo it', async () => {
+    const r = await qrsfix(['audit', '--proxy', `socks5://${USER}:${PASSWORD}@127.0.0.1:1080`, ...conn()]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('error: the proxy is not a URL like http://proxy.example.com:3128');
+    expect(leakedSecrets(PROXY_SECRETS, [r.stdout, r.stderr])).toEqual([]);
+  });
+});
