@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { connectionPassword } from '../src/remedy/credential.js';
+import { connectionPassword, rememberConnectionSecret } from '../src/remedy/credential.js';
+import { scrub } from '../src/output/secrets.js';
 
 describe('connectionPassword', () => {
   it('puts the password into the REST credential bag the connection already has', () => {
@@ -14,5 +15,13 @@ describe('connectionPassword', () => {
   });
   it('refuses a password holding the bag separators rather than writing an ambiguous bag', () => {
     expect(() => connectionPassword({ type: 'QvRestConnector.exe', password: '%%password%2old%1' }, 'a%1b')).toThrow(/separators/);
+  });
+});
+
+describe('rememberConnectionSecret', () => {
+  it('makes the password read from QRS, and the secret inside a bag, scrubbed from any text', () => {
+    rememberConnectionSecret({ password: '%%password%2Inner-S3cret%1certificateKey%2Pfx-S3cret%1' });
+    rememberConnectionSecret({ password: 'Odbc-Plain-pw' });
+    expect(scrub('failed: Inner-S3cret / Pfx-S3cret / Odbc-Plain-pw')).toBe('failed: *** / *** / ***');
   });
 });

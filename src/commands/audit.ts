@@ -32,6 +32,8 @@ export async function runAudit(client: QrsClient, serviceAccountText: string | u
 
 export async function run(flags: AuditFlags): Promise<number> {
   const format = reportFormat(flags);
+  // Bad input is reported before certificates are read: the first error shown is the one to fix.
+  if (flags.serviceAccount) parseAccount(flags.serviceAccount, '--service-account');
   const client = openClient(flags);
   try {
     const report = await runAudit(client, flags.serviceAccount);

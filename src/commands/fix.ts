@@ -73,6 +73,9 @@ export async function runFix(client: QrsClient, flags: FixFlags): Promise<number
 }
 
 export async function run(flags: FixFlags): Promise<number> {
+  // Bad accounts are reported before certificates are read.
+  optionalAccount(flags.serviceAccount, '--service-account');
+  optionalAccount(flags.monitorUser, '--monitor-user');
   const client = openClient(flags);
   try {
     return await runFix(client, flags);

@@ -5,6 +5,7 @@
  * the same form, other items of the bag unchanged, so the connector reads it as before.
  */
 import { usageError } from '../errors.js';
+import { registerSecret } from '../output/secrets.js';
 
 const BAG_START = '%%';
 const ITEM_END = '%1';
@@ -39,4 +40,15 @@ export function connectionPassword(connection: { type?: string | null; password?
   const i = bag.findIndex(([k]) => k.toLowerCase() === 'password');
   const next: Array<[string, string]> = i >= 0 ? bag.map(([k, v], j) => [k, j === i ? password : v]) : [['password', password], ...bag];
   return BAG_START + next.map(([k, v]) => `${k}${KEY_VALUE}${v}${ITEM_END}`).join('');
+}
+
+/**
+ * QRS returns connection passwords in clear. Field redaction hides the `password` field; registering
+ * the values too means they are scrubbed wherever else they might surface (an error text, say).
+ */
+export function rememberConnectionSecret<T extends { password?: string | null }>(connection: T): T {
+  const value = connection.password ?? '';
+  registerSecret(value);
+  for (const [, v] of parseBag(value) ?? []) registerSecret(v);
+  return connection;
 }

@@ -11,7 +11,7 @@ import { filter } from '../qrs/filter.js';
 import { ALLOCATION_KINDS, allocationSchema, dataConnectionSchema, userSchema, isRealDate } from '../qrs/schemas.js';
 import type { Step } from './steps.js';
 import { QrsfixError } from '../errors.js';
-import { connectionPassword } from './credential.js';
+import { connectionPassword, rememberConnectionSecret } from './credential.js';
 
 export interface StepOutcome {
   status: 'done' | 'already' | 'skipped';
@@ -75,7 +75,7 @@ export async function executeStep(client: QrsClient, step: Step, opts: ExecuteOp
       const password = step.kind === 'repoint-connection' || step.setsPassword ? needPassword(opts.password) : '';
       let skippedBecause: string | undefined;
       const { changed, conflicts } = await updateEntity(
-        () => client.get(path, dataConnectionSchema),
+        async () => rememberConnectionSecret(await client.get(path, dataConnectionSchema)),
         (c) => {
           if (step.kind === 'restore-connection') {
             const now = accountFromUsername(c.username);

@@ -12,6 +12,7 @@ import { ALLOCATION_KINDS, allocationSchema, dataConnectionSchema, userSchema, t
 import { mapLimit } from '../util/concurrency.js';
 import type { Journal, JournalStep } from './journal.js';
 import { isRootAdmin } from './findings.js';
+import { rememberConnectionSecret } from './credential.js';
 import { emptyPlan } from './plan.js';
 import type { Plan, Step } from './steps.js';
 
@@ -55,7 +56,7 @@ async function inverseOf(client: QrsClient, js: JournalStep): Promise<Inverse> {
       return { step: { kind: 'remove-root-admin', account: step.account, userGuid: step.userGuid } };
     }
     case 'repoint-connection': {
-      const c = await readOrNull(() => client.get(`/qrs/dataconnection/${step.connectionId}`, dataConnectionSchema));
+      const c = await readOrNull(async () => rememberConnectionSecret(await client.get(`/qrs/dataconnection/${step.connectionId}`, dataConnectionSchema)));
       if (!c) return { unchanged: `data connection ${step.connectionName}: no longer exists` };
       const now = accountFromUsername(c.username);
       const after = accountFromUsername(step.usernameAfter);

@@ -20,6 +20,7 @@ import {
 } from '../qrs/schemas.js';
 import { accountFromUsername, accountKey, type Account } from '../account.js';
 import type { NameMatcher } from './match.js';
+import { rememberConnectionSecret } from './credential.js';
 
 export interface HeldAllocation {
   kind: AllocationKind;
@@ -48,7 +49,7 @@ export function accountsFilter(accounts: Account[], prefix = ''): Filter {
 }
 
 export async function readConnections(client: QrsClient, matcher: NameMatcher): Promise<{ connections: DataConnection[]; nearMisses: DataConnection[] }> {
-  const all = await client.list('/qrs/dataconnection/full', dataConnectionSchema, filter.sw('name', matcher.prefix));
+  const all = (await client.list('/qrs/dataconnection/full', dataConnectionSchema, filter.sw('name', matcher.prefix))).map(rememberConnectionSecret);
   const connections = all.filter((c) => matcher.test(c.name)).sort((a, b) => a.name.localeCompare(b.name));
   const nearMisses = all.filter((c) => !matcher.test(c.name));
   return { connections, nearMisses };
