@@ -228,22 +228,30 @@ export interface PeerCertificateInfo {
 }
 
 /**
+ * A bare TLS connection to the server for the diagnostic probes below, with our client certificate.
+ * Unverified: only what the server presents, or its verdict on our certificate, matters here.
+ */
+function probeConnect(cfg: QrsConnectionConfig, tlsOptions: tls.ConnectionOptions): tls.TLSSocket {
+  return tls.connect({
+    host: cfg.host,
+    port: cfg.port,
+    ...(net.isIP(cfg.host) ? {} : { servername: cfg.servername ?? cfg.host }),
+    cert: tlsOptions.cert,
+    key: tlsOptions.key,
+    pfx: tlsOptions.pfx,
+    passphrase: tlsOptions.passphrase,
+    rejectUnauthorized: false,
+  });
+}
+
+/**
  * After a failed handshake, one unverified handshake tells what the server presents, so the error
  * can name the certificate's names and dates. Only used to explain an error; never to talk to QRS.
  */
 export function describeServerCertificate(cfg: QrsConnectionConfig, tlsOptions: tls.ConnectionOptions): Promise<PeerCertificateInfo | undefined> {
   if (cfg.proxy) return Promise.resolve(undefined);
   return new Promise((resolve) => {
-    const socket = tls.connect({
-      host: cfg.host,
-      port: cfg.port,
-      ...(net.isIP(cfg.host) ? {} : { servername: cfg.servername ?? cfg.host }),
-      cert: tlsOptions.cert,
-      key: tlsOptions.key,
-      pfx: tlsOptions.pfx,
-      passphrase: tlsOptions.passphrase,
-      rejectUnauthorized: false,
-    });
+    const socket = probeConnect(cfg, tlsOptions);
     const done = (info: PeerCertificateInfo | undefined) => {
       socket.destroy();
       resolve(info);
@@ -281,17 +289,7 @@ export function serverRejectsClientCertificate(cfg: QrsConnectionConfig, tlsOpti
   return new Promise((resolve) => {
     let secure = false;
     let settled = false;
-    const socket = tls.connect({
-      host: cfg.host,
-      port: cfg.port,
-      ...(net.isIP(cfg.host) ? {} : { servername: cfg.servername ?? cfg.host }),
-      cert: tlsOptions.cert,
-      key: tlsOptions.key,
-      pfx: tlsOptions.pfx,
-      passphrase: tlsOptions.passphrase,
-      // Only the server's verdict on our certificate matters here, not ours on its certificate.
-      rejectUnauthorized: false,
-    });
+    const socket = probeConnect(cfg, tlsOptions);
     const done = (verdict: boolean | undefined) => {
       if (settled) return;
       settled = true;
