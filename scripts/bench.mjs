@@ -16,7 +16,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { generateAuditLogs } from './gen-audit-logs.mjs';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = path.join(REPO, 'dist', 'cli.js');
@@ -279,6 +278,8 @@ async function logScenarios() {
   if (!(fs.existsSync(marker) && fs.readFileSync(marker, 'utf8') === wanted)) {
     log(`generating ${cfg.logMb} MB of audit logs in ${dir} …`);
     for (const f of fs.existsSync(dir) ? fs.readdirSync(dir) : []) if (/AuditSecurity_Repository/.test(f)) fs.rmSync(path.join(dir, f));
+    // Imported here, not at the top: the generator uses dist/, which ensureBuilt() may have just built.
+    const { generateAuditLogs } = await import('./gen-audit-logs.mjs');
     const t = performance.now();
     await generateAuditLogs(dir, { mb: cfg.logMb, files: cfg.logFiles });
     genMs = performance.now() - t;

@@ -12,10 +12,13 @@
  * Deterministic (a seeded PRNG), so two runs of the bench read the same bytes.
  *
  *   node scripts/gen-audit-logs.mjs <folder> [--mb 500] [--files 10]
+ *
+ * Needs `npm run build` first: the PRNG comes from dist/util/prng.js.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { prng } from '../dist/util/prng.js';
 
 export const HEADER = [
   'Sequence#', 'ProductVersion', 'Timestamp', 'Hostname', 'Id', 'Description', 'ProxySessionId', 'ProxyPackageId',
@@ -30,18 +33,6 @@ const OFFSET = '+0100';
 const START = Date.UTC(2019, 1, 1, 0, 0, 0); // wall clock, server time
 const ALLOWED =
   'ContentLibrary, App, App.Object, User, SystemRule, SyncRule, LoadBalancingRule, Task, ReloadTask, UserSyncTask, CustomPropertyDefinition, License, Licenses, License.LoginAccessType, License.UserAccessType, License.UserAccessRule, License.ProfessionalAccessType, License.ProfessionalAccessRule, License.AnalyzerAccessType, License.AnalyzerAccessRule, DataMarket, Stream, Tag, DataConnection, AnalyticConnection, ServerNodeConfiguration, EngineService, PrintingService, ProxyService, VirtualProxyConfig, RepositoryService, SchedulerService, Extension, UserDirectory, Certificates, Audit, ServiceCluster, OdagService';
-
-/** mulberry32 */
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const HEX = '0123456789abcdef';
 function hex(rand, n) {

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MORE, openLines } from '../src/logs/line-reader.js';
 import { mergeByTime, type LogFile } from '../src/logs/merge.js';
 import { readHeader, type AccessRow } from '../src/logs/rows.js';
+import { prng } from '../src/util/prng.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -42,18 +43,6 @@ async function viaReader(file: string): Promise<string[]> {
   }
   src.close();
   return lines;
-}
-
-/** A deterministic PRNG, so a failure can be reproduced. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 describe('line reader', () => {

@@ -4,6 +4,7 @@
  * keep 100k users + 70k allocations + 2k connections well under a second.
  */
 import crypto from 'node:crypto';
+import { prng } from '../util/prng.js';
 import { seedKb } from './seed-kb.js';
 import {
   ALLOCATION_KINDS,
@@ -24,18 +25,6 @@ export interface LargeSiteSize {
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const BASE_CREATED = Date.parse('2018-06-01T00:00:00.000Z');
-
-/** A small deterministic PRNG (mulberry32) so two large sites look the same. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function seedLarge(state: SimState, size: LargeSiteSize): void {
   seedKb(state);
