@@ -1,48 +1,35 @@
 /** `qrsfix audit` as a process against the simulator over real mutual TLS. */
-import { mkdtemp, readFile, rm, mkdir, writeFile, copyFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, mkdir, writeFile, copyFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startSimulator, createCa, KB_SECRETS, type SimHandle } from '../src/sim/index.js';
+import { describe, expect, it } from 'vitest';
+import { startSimulator, createCa, KB_SECRETS } from '../src/sim/index.js';
 import { filesUnder, leakedSecrets, qrsfix } from './helpers/cli.js';
+import { sharedSitePerFile } from './helpers/site.js';
 
-let sim: SimHandle;
-let dir: string;
-beforeAll(async () => {
-  sim = await startSimulator({ site: 'kb' });
-  dir = await mkdtemp(path.join(tmpdir(), 'qrsfix-e2e-audit-'));
-});
-afterAll(async () => {
-  await sim?.stop();
-  await rm(dir, { recursive: true, force: true });
-});
-beforeEach(() => {
-  sim.faults.clear();
-  sim.resetRequests();
-});
+const site = sharedSitePerFile('e2e-audit');
 
 describe('qrsfix audit on the KB site', () => {
   it('finds the service account with its access pass, names the fix, exits 2 and writes nothing', async () => {
-    const r = await qrsfix(['audit', ...sim.flags]);
+    const r = await qrsfix(['audit', ...site.sim.flags]);
     expect(r.code).toBe(2);
     expect(r.stdout).toContain('QRS build 36.25.2.0');
     expect(r.stdout).toContain('Monitor connections (monitor_apps_REST_*): 11');
     expect(r.stdout).toContain('monitor_apps_REST_license_user');
     expect(r.stdout).toMatch(/DOMAIN\\qvservice runs 11 monitor connections and holds user access pass/);
-    expect(r.stdout).toContain(`fix: qrsfix fix --service-account 'DOMAIN\\qvservice' --host localhost --port ${sim.port} --certs ${sim.certsDir}`);
+    expect(r.stdout).toContain(`fix: qrsfix fix --service-account 'DOMAIN\\qvservice' --host localhost --port ${site.sim.port} --certs ${site.sim.certsDir}`);
     expect(r.stdout).toContain('QLIK-88038');
     // The near miss in upper case is reported, not treated as a monitor connection.
     expect(r.stdout).toContain('Not matched (name differs in case): MONITOR_APPS_REST_legacy_export');
     expect(r.stderr).not.toMatch(/at .*\.js:\d+/);
-    expect(sim.requests.every((q) => q.method === 'GET')).toBe(true);
+    expect(site.sim.requests.every((q) => q.method === 'GET')).toBe(true);
     expect(leakedSecrets(Object.values(KB_SECRETS), [r.stdout, r.stderr])).toEqual([]);
   });
 
   it('--json prints one JSON document with the site, identities, allocations and findings, and no password', async () => {
-    const r = await qrsfix(['audit', '--json', ...sim.flags]);
+    const r = await qrsfix(['audit', '--json', ...site.sim.flags]);
     expect(r.code).toBe(2);
     const doc = JSON.parse(r.stdout);
-    expect(doc.site).toMatchObject({ host: 'localhost', port: sim.port, buildVersion: '36.25.2.0' });
+    expect(doc.site).toMatchObject({ host: 'localhost', port: site.sim.port, buildVersion: '36.25.2.0' });
     expect(doc.monitorConnections).toHaveLength(11);
     expect(doc.verdict).toBe('findings');
     const svc = doc.identities.find((i: { account: string }) => i.account === 'DOMAIN\\qvservice');
@@ -54,39 +41,39 @@ describe('qrsfix audit on the KB site', () => {
   });
 
   it('--format markdown --out writes a report for a change ticket', async () => {
-    const file = path.join(dir, 'audit.md');
-    const r = await qrsfix(['audit', '--format', 'markdown', '--out', file, ...sim.flags]);
+    const file = path.join(site.dir, 'audit.md');
+    const r = await qrsfix(['audit', '--format', 'markdown', '--out', file, ...site.sim.flags]);
     expect(r.code).toBe(2);
     const md = await readFile(file, 'utf8');
     expect(md).toBe(r.stdout);
     expect(md).toMatch(/^#/m);
     expect(md).toContain('| monitor_apps_REST_app |');
     expect(r.stderr).toContain(`report written to ${file}`);
-    expect(leakedSecrets(Object.values(KB_SECRETS), [], filesUnder(dir))).toEqual([]);
+    expect(leakedSecrets(Object.values(KB_SECRETS), [], filesUnder(site.dir))).toEqual([]);
   });
 
   it('--service-account with a quote in the user id is escaped in the filter and shows its allocation', async () => {
-    const r = await qrsfix(['audit', '--json', '--service-account', "DOMAIN\\o'brien", ...sim.flags]);
+    const r = await qrsfix(['audit', '--json', '--service-account', "DOMAIN\\o'brien", ...site.sim.flags]);
     expect(r.code).toBe(2);
     const doc = JSON.parse(r.stdout);
     const obrien = doc.identities.find((i: { account: string }) => i.account === "DOMAIN\\o'brien");
     expect(obrien).toMatchObject({ exists: true, isServiceAccount: true });
     expect(obrien.allocations.map((a: { kind: string }) => a.kind)).toEqual(['analyzer']);
-    const userQuery = sim.requests.find((q) => q.path === '/qrs/user/full');
+    const userQuery = site.sim.requests.find((q) => q.path === '/qrs/user/full');
     expect(userQuery?.query.filter).toContain("userId eq 'o\\'brien'");
   });
 
   it('sends a fresh 16-character xrfkey in the query and X-Qlik-User with every request, all filtered', async () => {
-    const r = await qrsfix(['audit', ...sim.flags]);
+    const r = await qrsfix(['audit', ...site.sim.flags]);
     expect(r.code).toBe(2);
-    const keys = sim.requests.map((q) => q.query.xrfkey ?? q.query.Xrfkey);
+    const keys = site.sim.requests.map((q) => q.query.xrfkey ?? q.query.Xrfkey);
     expect(keys.length).toBeGreaterThan(2);
     for (const k of keys) expect(k).toMatch(/^[A-Za-z0-9]{16}$/);
     expect(new Set(keys).size).toBe(keys.length);
     // The sim 403s a request without X-Qlik-User, so every recorded 200 proves it was sent.
-    expect(sim.requests.every((q) => q.status === 200)).toBe(true);
-    for (const q of sim.requests.filter((q) => q.path !== '/qrs/about')) expect(q.query.filter).toBeTruthy();
-    expect(sim.requests.length).toBeLessThanOrEqual(12);
+    expect(site.sim.requests.every((q) => q.status === 200)).toBe(true);
+    for (const q of site.sim.requests.filter((q) => q.path !== '/qrs/about')) expect(q.query.filter).toBeTruthy();
+    expect(site.sim.requests.length).toBeLessThanOrEqual(12);
   });
 
   it('exits 0 with "nothing to fix" on a site where the monitor connections run as a clean RootAdmin', async () => {
@@ -105,11 +92,11 @@ describe('qrsfix audit on the KB site', () => {
 
 describe('qrsfix audit connection failures', () => {
   it('a server certificate from another CA: exit 1, says root.pem does not trust it', async () => {
-    const certs = path.join(dir, 'other-ca');
+    const certs = path.join(site.dir, 'other-ca');
     await mkdir(certs, { recursive: true });
-    for (const f of ['client.pem', 'client_key.pem']) await copyFile(path.join(sim.certsDir, f), path.join(certs, f));
+    for (const f of ['client.pem', 'client_key.pem']) await copyFile(path.join(site.sim.certsDir, f), path.join(certs, f));
     await writeFile(path.join(certs, 'root.pem'), createCa('elsewhere-CA').certPem);
-    const r = await qrsfix(['audit', '--host', 'localhost', '--port', String(sim.port), '--certs', certs]);
+    const r = await qrsfix(['audit', '--host', 'localhost', '--port', String(site.sim.port), '--certs', certs]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/not trusted by .*root\.pem/);
     expect(r.stderr).not.toMatch(/\n\s+at /);
@@ -131,19 +118,19 @@ describe('qrsfix audit connection failures', () => {
   });
 
   it('missing certificate files: exit 1, naming the path', async () => {
-    const empty = path.join(dir, 'empty-certs');
+    const empty = path.join(site.dir, 'empty-certs');
     await mkdir(empty, { recursive: true });
-    const r = await qrsfix(['audit', '--host', 'localhost', '--port', String(sim.port), '--certs', empty]);
+    const r = await qrsfix(['audit', '--host', 'localhost', '--port', String(site.sim.port), '--certs', empty]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(path.join(empty, 'client.pem'));
     expect(r.stderr.trim().split('\n').length).toBeLessThanOrEqual(3);
   });
 
   it('no host: exit 1 with a hint naming --host and QRS_HOST; the host can come from QRS_HOST', async () => {
-    const r = await qrsfix(['audit', '--certs', sim.certsDir, '--port', String(sim.port)]);
+    const r = await qrsfix(['audit', '--certs', site.sim.certsDir, '--port', String(site.sim.port)]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('QRS_HOST');
-    const env = await qrsfix(['audit'], { env: { QRS_HOST: 'localhost', QRS_PORT: String(sim.port), QRS_CERTS: sim.certsDir } });
+    const env = await qrsfix(['audit'], { env: { QRS_HOST: 'localhost', QRS_PORT: String(site.sim.port), QRS_CERTS: site.sim.certsDir } });
     expect(env.code).toBe(2);
   });
 });

@@ -3,32 +3,21 @@
  * user ids with quotes, backslashes, spaces, & # % and non-ASCII reach QRS intact in filters; bad
  * flags, ports and certificate folders end in one error line (no stack trace) and exit 1.
  */
-import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startSimulator, createCa, issueCert, type SimHandle } from '../src/sim/index.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createCa, issueCert } from '../src/sim/index.js';
 import { qrsfix, type Run } from './helpers/cli.js';
+import { sharedSitePerFile } from './helpers/site.js';
 
 const STACK = /\n\s+at .*(\.js|\.ts):\d+/;
 /** Everything that can break a filter or a query string at once. */
 const HOSTILE_ID = "R&D #1 it's a \\ 100% + more";
 
-let sim: SimHandle;
-let dir: string;
-beforeAll(async () => {
-  sim = await startSimulator({ site: 'kb' });
-  dir = await mkdtemp(path.join(tmpdir(), 'qrsfix-e2e-input-'));
-  const hostile = sim.state.addUser({ userDirectory: 'LAB', userId: HOSTILE_ID, name: 'hostile' });
-  sim.state.addAllocation('user', hostile);
-});
-afterAll(async () => {
-  await sim?.stop();
-  if (dir) await rm(dir, { recursive: true, force: true });
-});
-beforeEach(() => {
-  sim.faults.clear();
-  sim.resetRequests();
+const site = sharedSitePerFile('e2e-input');
+beforeAll(() => {
+  const hostile = site.sim.state.addUser({ userDirectory: 'LAB', userId: HOSTILE_ID, name: 'hostile' });
+  site.sim.state.addAllocation('user', hostile);
 });
 
 /** One `error:` line, at most a hint (or commander's usage pointer) besides, exit 1, no stack trace. */
@@ -53,39 +42,39 @@ describe('account names', () => {
       [['remove-pass', '--user', 'DOMAIN/qvservice', '--dry-run'], '"DOMAIN/qvservice"'],
     ];
     for (const [args, shown] of cases) {
-      const r = await qrsfix([...args, ...sim.flags]);
+      const r = await qrsfix([...args, ...site.sim.flags]);
       expectOneLineError(r, `${shown} is not of the form DIRECTORY\\userid`);
       expect(r.stderr).toMatch(/^hint: write the account as DIRECTORY\\userid, e\.g\. DOMAIN\\qvservice/m);
     }
-    expect(sim.requests).toHaveLength(0);
+    expect(site.sim.requests).toHaveLength(0);
   });
 });
 
 describe('user ids that need escaping', () => {
   it("DOMAIN\\o'brien: the quote is backslash-escaped in the filter, and the audit shows the analyzer allocation", async () => {
-    const r = await qrsfix(['audit', '--service-account', "DOMAIN\\o'brien", ...sim.flags]);
+    const r = await qrsfix(['audit', '--service-account', "DOMAIN\\o'brien", ...site.sim.flags]);
     expect(r.code).toBe(2);
     const row = r.stdout.split('\n').find((l) => l.includes("DOMAIN\\o'brien"));
     expect(row).toMatch(/│ yes +│.*analyzer access \(active/);
-    const users = sim.requests.find((q) => q.path === '/qrs/user/full');
+    const users = site.sim.requests.find((q) => q.path === '/qrs/user/full');
     expect(users?.query.filter).toContain("(userDirectory eq 'DOMAIN') and (userId eq 'o\\'brien')");
-    expect(sim.requests.every((q) => q.status === 200)).toBe(true);
+    expect(site.sim.requests.every((q) => q.status === 200)).toBe(true);
   });
 
   it('DOMAIN\\Jürgen Müller: space and umlauts arrive intact; the audit shows the professional allocation', async () => {
-    const r = await qrsfix(['audit', '--service-account', 'DOMAIN\\Jürgen Müller', ...sim.flags]);
+    const r = await qrsfix(['audit', '--service-account', 'DOMAIN\\Jürgen Müller', ...site.sim.flags]);
     expect(r.code).toBe(2);
     const row = r.stdout.split('\n').find((l) => l.includes('DOMAIN\\Jürgen Müller'));
     expect(row).toMatch(/│ yes +│.*professional access \(active/);
-    const professional = sim.requests.find((q) => q.path === '/qrs/license/professionalaccesstype/full');
+    const professional = site.sim.requests.find((q) => q.path === '/qrs/license/professionalaccesstype/full');
     expect(professional?.query.filter).toContain("(user.userId eq 'Jürgen Müller')");
   });
 
   it('& # % + \\ and a quote in one user id: the filter reaches QRS whole (xrfkey not cut off), and the user is found', async () => {
-    const r = await qrsfix(['audit', '--json', '--service-account', `LAB\\${HOSTILE_ID}`, ...sim.flags]);
+    const r = await qrsfix(['audit', '--json', '--service-account', `LAB\\${HOSTILE_ID}`, ...site.sim.flags]);
     expect(r.code).toBe(2);
-    expect(sim.requests.every((q) => q.status === 200)).toBe(true);
-    const users = sim.requests.find((q) => q.path === '/qrs/user/full');
+    expect(site.sim.requests.every((q) => q.status === 200)).toBe(true);
+    const users = site.sim.requests.find((q) => q.path === '/qrs/user/full');
     expect(users?.query.xrfkey).toMatch(/^[A-Za-z0-9]{16}$/);
     expect(users?.query.filter).toContain("(userId eq 'R&D #1 it\\'s a \\\\ 100% + more')");
     const doc = JSON.parse(r.stdout);
@@ -97,19 +86,19 @@ describe('user ids that need escaping', () => {
 
 describe('flags', () => {
   it('an unknown option, an unknown command, a missing value: commander\'s one line, exit 1', async () => {
-    expectOneLineError(await qrsfix(['audit', '--bogus', ...sim.flags]), "error: unknown option '--bogus'");
+    expectOneLineError(await qrsfix(['audit', '--bogus', ...site.sim.flags]), "error: unknown option '--bogus'");
     expectOneLineError(await qrsfix(['audti']), "error: unknown command 'audti'");
     expectOneLineError(await qrsfix(['audit', '--host']), "error: option '--host <name>' argument missing");
   });
 
   it('bad ports and timeouts: one line naming the flag and the range', async () => {
     for (const port of ['abc', '65536', '-1', '']) {
-      const r = await qrsfix(['audit', '--host', 'localhost', '--certs', sim.certsDir, '--port', port]);
+      const r = await qrsfix(['audit', '--host', 'localhost', '--certs', site.sim.certsDir, '--port', port]);
       expectOneLineError(r, `--port must be a whole number from 1 to 65535, not "${port}"`);
     }
-    const t = await qrsfix(['audit', ...sim.flags, '--timeout', '0']);
+    const t = await qrsfix(['audit', ...site.sim.flags, '--timeout', '0']);
     expectOneLineError(t, '--timeout must be a whole number from 1 to 3600000, not "0"');
-    const e = await qrsfix(['audit', '--host', 'localhost', '--certs', sim.certsDir], { env: { QRS_PORT: 'http' } });
+    const e = await qrsfix(['audit', '--host', 'localhost', '--certs', site.sim.certsDir], { env: { QRS_PORT: 'http' } });
     expectOneLineError(e, '--port must be a whole number');
   });
 });
@@ -117,22 +106,22 @@ describe('flags', () => {
 describe('certificate folders', () => {
   /** A copy of the sim's folder with some files left out or replaced. */
   async function folder(name: string, replace: Record<string, string | null> = {}): Promise<string> {
-    const d = path.join(dir, name);
+    const d = path.join(site.dir, name);
     await mkdir(d, { recursive: true });
     for (const f of ['client.pem', 'client_key.pem', 'root.pem']) {
       if (f in replace) {
         const content = replace[f];
         if (content !== null && content !== undefined) await writeFile(path.join(d, f), content, { mode: 0o600 });
       } else {
-        await copyFile(path.join(sim.certsDir, f), path.join(d, f));
+        await copyFile(path.join(site.sim.certsDir, f), path.join(d, f));
       }
     }
     return d;
   }
-  const audit = (certs: string) => qrsfix(['audit', '--host', 'localhost', '--port', String(sim.port), '--certs', certs]);
+  const audit = (certs: string) => qrsfix(['audit', '--host', 'localhost', '--port', String(site.sim.port), '--certs', certs]);
 
   it('a folder that does not exist: says so, with the path', async () => {
-    const missing = path.join(dir, 'no-such-folder');
+    const missing = path.join(site.dir, 'no-such-folder');
     const r = await audit(missing);
     expectOneLineError(r, `the certificate folder ${missing} does not exist`);
     expect(r.stderr).toMatch(/^hint: use --certs <dir> or QRS_CERTS/m);
@@ -154,6 +143,6 @@ describe('certificate folders', () => {
     expectOneLineError(await audit(garbageKey), `client_key.pem at ${path.join(garbageKey, 'client_key.pem')} is not a PEM private key`);
     const otherKey = await folder('other-key', { 'client_key.pem': issueCert(createCa('x'), { commonName: 'QlikClient', client: true }).keyPem });
     expectOneLineError(await audit(otherKey), `client_key.pem at ${path.join(otherKey, 'client_key.pem')} is not the private key of ${path.join(otherKey, 'client.pem')}`);
-    expect(sim.requests).toHaveLength(0);
+    expect(site.sim.requests).toHaveLength(0);
   });
 });

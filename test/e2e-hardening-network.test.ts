@@ -7,35 +7,26 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { startSimulator, type RequestRecord, type SimHandle } from '../src/sim/index.js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { RequestRecord } from '../src/sim/index.js';
 import { QrsClient } from '../src/qrs/client.js';
 import { aboutSchema } from '../src/qrs/schemas.js';
 import { QrsError } from '../src/qrs/errors.js';
 import { qrsfix } from './helpers/cli.js';
+import { sharedSitePerFile } from './helpers/site.js';
 
 const STACK = /\n\s+at .*(\.js|\.ts):\d+/;
 
-let sim: SimHandle;
-beforeAll(async () => {
-  sim = await startSimulator({ site: 'kb' });
-});
-afterAll(async () => {
-  await sim?.stop();
-});
-beforeEach(() => {
-  sim.faults.clear();
-  sim.resetRequests();
-});
+const site = sharedSitePerFile('e2e-net');
 
-const to = (path: string): RequestRecord[] => sim.requests.filter((q) => q.path === path);
+const to = (path: string): RequestRecord[] => site.sim.requests.filter((q) => q.path === path);
 const gaps = (records: RequestRecord[]): number[] => records.slice(1).map((r, i) => r.at - records[i]!.at);
-const audit = (extra: string[] = []) => qrsfix(['audit', ...extra, ...sim.flags]);
+const audit = (extra: string[] = []) => qrsfix(['audit', ...extra, ...site.sim.flags]);
 
 describe('GET retries', () => {
   it('succeeds after a 502 and a 503 on /qrs/about: three tries, each later than the one before (exponential backoff)', async () => {
-    sim.faults.add({ method: 'GET', path: '/qrs/about', action: { kind: 'status', status: 502, body: 'Bad Gateway' } });
-    sim.faults.add({ method: 'GET', path: '/qrs/about', action: { kind: 'status', status: 503, body: 'Service Unavailable' } });
+    site.sim.faults.add({ method: 'GET', path: '/qrs/about', action: { kind: 'status', status: 502, body: 'Bad Gateway' } });
+    site.sim.faults.add({ method: 'GET', path: '/qrs/about', action: { kind: 'status', status: 503, body: 'Service Unavailable' } });
     const r = await audit();
     expect(r.code).toBe(2); // the KB site's findings: the audit itself went through
     expect(r.stdout).toContain('QRS build 36.25.2.0');
@@ -50,7 +41,7 @@ describe('GET retries', () => {
   });
 
   it('gives up after 3 tries (504 every time): exit 1, one error line naming the status and the endpoint, no stack trace', async () => {
-    sim.faults.add({ method: 'GET', path: '/qrs/about', times: Infinity, action: { kind: 'status', status: 504, body: 'Gateway Timeout' } });
+    site.sim.faults.add({ method: 'GET', path: '/qrs/about', times: Infinity, action: { kind: 'status', status: 504, body: 'Gateway Timeout' } });
     const r = await audit();
     expect(r.code).toBe(1);
     expect(to('/qrs/about')).toHaveLength(3);
@@ -60,7 +51,7 @@ describe('GET retries', () => {
   });
 
   it('honours Retry-After: waits the 1 s the server asks for, not the 250–500 ms backoff', async () => {
-    sim.faults.add({ method: 'GET', path: '/qrs/about', action: { kind: 'status', status: 503, body: 'busy', headers: { 'Retry-After': '1' } } });
+    site.sim.faults.add({ method: 'GET', path: '/qrs/about', action: { kind: 'status', status: 503, body: 'busy', headers: { 'Retry-After': '1' } } });
     const r = await audit();
     expect(r.code).toBe(2);
     const about = to('/qrs/about');
@@ -69,7 +60,7 @@ describe('GET retries', () => {
   });
 
   it('a Retry-After longer than it is willing to wait: fails at once and says what the server asked', async () => {
-    sim.faults.add({ method: 'GET', path: '/qrs/about', times: Infinity, action: { kind: 'status', status: 503, body: 'maintenance', headers: { 'Retry-After': '3600' } } });
+    site.sim.faults.add({ method: 'GET', path: '/qrs/about', times: Infinity, action: { kind: 'status', status: 503, body: 'maintenance', headers: { 'Retry-After': '3600' } } });
     const r = await audit();
     expect(r.code).toBe(1);
     expect(to('/qrs/about')).toHaveLength(1);
@@ -78,14 +69,14 @@ describe('GET retries', () => {
   });
 
   it('a dropped connection is retried', async () => {
-    sim.faults.add({ method: 'GET', path: '/qrs/dataconnection/full', action: { kind: 'drop' } });
+    site.sim.faults.add({ method: 'GET', path: '/qrs/dataconnection/full', action: { kind: 'drop' } });
     const r = await audit();
     expect(r.code).toBe(2);
     expect(to('/qrs/dataconnection/full').map((q) => q.status)).toEqual([0, 200]);
   });
 
   it('a request that times out is retried', async () => {
-    sim.faults.add({ method: 'GET', path: '/qrs/about', action: { kind: 'hang' } });
+    site.sim.faults.add({ method: 'GET', path: '/qrs/about', action: { kind: 'hang' } });
     const r = await audit(['--timeout', '1000']);
     expect(r.code).toBe(2);
     const about = to('/qrs/about');
@@ -94,20 +85,20 @@ describe('GET retries', () => {
   });
 
   it('a write is never retried (its outcome would be unknown): one POST on a 503', async () => {
-    sim.faults.add({ method: 'POST', path: '/qrs/user', times: Infinity, action: { kind: 'status', status: 503, body: 'Service Unavailable' } });
+    site.sim.faults.add({ method: 'POST', path: '/qrs/user', times: Infinity, action: { kind: 'status', status: 503, body: 'Service Unavailable' } });
     const cwd = await mkdtemp(path.join(tmpdir(), 'qrsfix-e2e-net-'));
-    const r = await qrsfix(['create-user', '--user', 'DOMAIN\\qlikmonitor', '--yes', '--journal', 'j.json', ...sim.flags], { cwd });
+    const r = await qrsfix(['create-user', '--user', 'DOMAIN\\qlikmonitor', '--yes', '--journal', 'j.json', ...site.sim.flags], { cwd });
     await rm(cwd, { recursive: true, force: true });
     expect(r.code).not.toBe(0);
     expect(r.stderr).toContain('503');
-    expect(sim.requests.filter((q) => q.method === 'POST')).toHaveLength(1);
+    expect(site.sim.requests.filter((q) => q.method === 'POST')).toHaveLength(1);
     expect(r.stderr).not.toMatch(STACK);
   });
 });
 
 describe('timeouts and answers that are not QRS', () => {
   it('--timeout 1500 against a server that never answers: a clear timeout error, exit 1, well under a minute', async () => {
-    sim.faults.add({ times: Infinity, action: { kind: 'hang' } });
+    site.sim.faults.add({ times: Infinity, action: { kind: 'hang' } });
     const r = await audit(['--timeout', '1500']);
     expect(r.code).toBe(1);
     expect(r.ms).toBeLessThan(60_000);
@@ -117,7 +108,7 @@ describe('timeouts and answers that are not QRS', () => {
   });
 
   it('a 200 that is an HTML page: names the endpoint, exit 1, no stack trace, not retried', async () => {
-    sim.faults.add({ method: 'GET', path: '/qrs/about', times: Infinity, action: { kind: 'html' } });
+    site.sim.faults.add({ method: 'GET', path: '/qrs/about', times: Infinity, action: { kind: 'html' } });
     const r = await audit();
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^error: QRS answered GET \/qrs\/about with an HTML page, not JSON/m);
@@ -127,7 +118,7 @@ describe('timeouts and answers that are not QRS', () => {
   });
 
   it('a truncated 200 every time: names the endpoint, exit 1, no stack trace', async () => {
-    sim.faults.add({ method: 'GET', path: '/qrs/dataconnection/full', times: Infinity, action: { kind: 'truncate' } });
+    site.sim.faults.add({ method: 'GET', path: '/qrs/dataconnection/full', times: Infinity, action: { kind: 'truncate' } });
     const r = await audit();
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^error: QRS answered GET \/qrs\/dataconnection\/full with a body that is not JSON/m);
@@ -140,17 +131,17 @@ describe('xrfkey and X-Qlik-User', () => {
   it('every request carries a fresh 16-character [A-Za-z0-9] xrfkey and the X-Qlik-User identity, URL-encoded', async () => {
     const r = await audit(['--qrs-user', 'DOMAIN\\Jürgen Müller']);
     expect(r.code).toBe(2);
-    expect(sim.requests.length).toBeGreaterThanOrEqual(5);
-    const keys = sim.requests.map((q) => q.query.xrfkey);
+    expect(site.sim.requests.length).toBeGreaterThanOrEqual(5);
+    const keys = site.sim.requests.map((q) => q.query.xrfkey);
     for (const k of keys) expect(k).toMatch(/^[A-Za-z0-9]{16}$/);
     expect(new Set(keys).size).toBe(keys.length);
-    for (const q of sim.requests) expect(q.qlikUser).toBe('UserDirectory=DOMAIN; UserId=J%C3%BCrgen%20M%C3%BCller');
+    for (const q of site.sim.requests) expect(q.qlikUser).toBe('UserDirectory=DOMAIN; UserId=J%C3%BCrgen%20M%C3%BCller');
   });
 
   it('the default identity is INTERNAL\\sa_repository', async () => {
     const r = await audit();
     expect(r.code).toBe(2);
-    for (const q of sim.requests) expect(q.qlikUser).toBe('UserDirectory=INTERNAL; UserId=sa_repository');
+    for (const q of site.sim.requests) expect(q.qlikUser).toBe('UserDirectory=INTERNAL; UserId=sa_repository');
   });
 });
 
@@ -160,12 +151,12 @@ describe('backoff jitter (the client in process)', () => {
   });
 
   async function retryGaps(random: number): Promise<number[]> {
-    sim.faults.clear();
-    sim.resetRequests();
-    sim.faults.add({ method: 'GET', path: '/qrs/about', times: 2, action: { kind: 'status', status: 503 } });
+    site.sim.faults.clear();
+    site.sim.resetRequests();
+    site.sim.faults.add({ method: 'GET', path: '/qrs/about', times: 2, action: { kind: 'status', status: 503 } });
     vi.spyOn(Math, 'random').mockReturnValue(random);
     const client = new QrsClient(
-      { host: sim.host, port: sim.port, certsDir: sim.certsDir, insecure: false, user: { directory: 'INTERNAL', userId: 'sa_repository' }, timeoutMs: 5000 },
+      { host: site.sim.host, port: site.sim.port, certsDir: site.sim.certsDir, insecure: false, user: { directory: 'INTERNAL', userId: 'sa_repository' }, timeoutMs: 5000 },
       { backoffMs: 150 },
     );
     try {
@@ -187,9 +178,9 @@ describe('backoff jitter (the client in process)', () => {
   });
 
   it('stops after maxTries and throws the typed error', async () => {
-    sim.faults.add({ method: 'GET', path: '/qrs/about', times: Infinity, action: { kind: 'status', status: 504 } });
+    site.sim.faults.add({ method: 'GET', path: '/qrs/about', times: Infinity, action: { kind: 'status', status: 504 } });
     const client = new QrsClient(
-      { host: sim.host, port: sim.port, certsDir: sim.certsDir, insecure: false, user: { directory: 'INTERNAL', userId: 'sa_repository' }, timeoutMs: 5000 },
+      { host: site.sim.host, port: site.sim.port, certsDir: site.sim.certsDir, insecure: false, user: { directory: 'INTERNAL', userId: 'sa_repository' }, timeoutMs: 5000 },
       { backoffMs: 10, maxTries: 2 },
     );
     try {

@@ -4,39 +4,26 @@
  * credentials, a new connection password) appears on stdout, stderr or in any file it writes.
  */
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startSimulator, issueCert, toPfx, writeCertFolder, KB_SECRETS, type SimHandle } from '../src/sim/index.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { issueCert, toPfx, writeCertFolder, KB_SECRETS } from '../src/sim/index.js';
 import { filesUnder, leakedSecrets, qrsfix } from './helpers/cli.js';
 import { startConnectProxy, type ConnectProxy } from './helpers/connect-proxy.js';
+import { sharedSitePerFile } from './helpers/site.js';
 
 const DATA_SECRETS = Object.values(KB_SECRETS);
 
-let sim: SimHandle;
-let dir: string;
-beforeAll(async () => {
-  sim = await startSimulator({ site: 'kb' });
-  dir = await mkdtemp(path.join(tmpdir(), 'qrsfix-e2e-secrets-'));
-});
-afterAll(async () => {
-  await sim?.stop();
-  if (dir) await rm(dir, { recursive: true, force: true });
-});
-beforeEach(() => {
-  sim.faults.clear();
-  sim.resetRequests();
-});
+const site = sharedSitePerFile('e2e-secrets');
 
 describe('--verbose', () => {
   it('prints each request and each response on stderr, with the connection passwords redacted', async () => {
-    const r = await qrsfix(['audit', '--verbose', ...sim.flags]);
+    const r = await qrsfix(['audit', '--verbose', ...site.sim.flags]);
     expect(r.code).toBe(2);
     const requests = r.stderr.split('\n').filter((l) => l.startsWith('debug: → GET /qrs/'));
     const responses = r.stderr.split('\n').filter((l) => l.startsWith('debug: ← 200 GET /qrs/'));
-    expect(requests).toHaveLength(sim.requests.length);
-    expect(responses).toHaveLength(sim.requests.length);
-    for (const q of sim.requests) expect(requests.some((l) => l.includes(q.path) && l.includes(`xrfkey=${q.query.xrfkey}`))).toBe(true);
+    expect(requests).toHaveLength(site.sim.requests.length);
+    expect(responses).toHaveLength(site.sim.requests.length);
+    for (const q of site.sim.requests) expect(requests.some((l) => l.includes(q.path) && l.includes(`xrfkey=${q.query.xrfkey}`))).toBe(true);
     const connections = responses.find((l) => l.includes('/qrs/dataconnection/full'))!;
     expect(connections).toContain('"password":"(set)"');
     expect(r.stdout).toContain('QRS build 36.25.2.0');
@@ -44,8 +31,8 @@ describe('--verbose', () => {
   });
 
   it('a response cut short (not JSON) is shown as text, still without the passwords', async () => {
-    sim.faults.add({ method: 'GET', path: '/qrs/dataconnection/full', times: Infinity, action: { kind: 'truncate' } });
-    const r = await qrsfix(['audit', '--verbose', ...sim.flags]);
+    site.sim.faults.add({ method: 'GET', path: '/qrs/dataconnection/full', times: Infinity, action: { kind: 'truncate' } });
+    const r = await qrsfix(['audit', '--verbose', ...site.sim.flags]);
     expect(r.code).toBe(1);
     const shown = r.stderr.split('\n').filter((l) => l.startsWith('debug: ← 200 GET /qrs/dataconnection/full'));
     expect(shown).toHaveLength(3);
@@ -68,16 +55,16 @@ describe('nothing leaks anywhere', () => {
   });
 
   it('audit with a pfx, an authenticating proxy, --verbose, --json and --out: no secret in output or files', async () => {
-    const work = await mkdtemp(path.join(dir, 'all-'));
+    const work = await mkdtemp(path.join(site.dir, 'all-'));
     const certs = path.join(work, 'certs');
-    const client = issueCert(sim.ca, { commonName: 'QlikClient', client: true });
-    writeCertFolder(certs, { client, rootPem: sim.ca.certPem });
+    const client = issueCert(site.sim.ca, { commonName: 'QlikClient', client: true });
+    writeCertFolder(certs, { client, rootPem: site.sim.ca.certPem });
     await rm(path.join(certs, 'client.pem'));
     await rm(path.join(certs, 'client_key.pem'));
-    await writeFile(path.join(certs, 'client.pfx'), toPfx(client, sim.ca.certPem, PFX_PASS));
+    await writeFile(path.join(certs, 'client.pfx'), toPfx(client, site.sim.ca.certPem, PFX_PASS));
     const proxyUrl = `http://${PROXY_USER}:${encodeURIComponent(PROXY_PASS)}@127.0.0.1:${proxy.port}`;
     const report = path.join(work, 'audit.json');
-    const r = await qrsfix(['audit', '--verbose', '--json', '--out', report, '--host', 'localhost', '--port', String(sim.port), '--certs', certs], {
+    const r = await qrsfix(['audit', '--verbose', '--json', '--out', report, '--host', 'localhost', '--port', String(site.sim.port), '--certs', certs], {
       cwd: work,
       env: { QRS_PFX_PASSPHRASE: PFX_PASS, HTTPS_PROXY: proxyUrl },
     });
@@ -92,13 +79,13 @@ describe('nothing leaks anywhere', () => {
 
   it('a fix with --verbose: the new connection password is sent but appears in no output and no journal', async () => {
     const NEW_PASSWORD = 'N3w-Monitor#pw';
-    const work = await mkdtemp(path.join(dir, 'fix-'));
-    const r = await qrsfix(['fix', '--monitor-user', 'DOMAIN\\qlikmonitor', '--yes', '--verbose', '--journal', 'fix.json', ...sim.flags], {
+    const work = await mkdtemp(path.join(site.dir, 'fix-'));
+    const r = await qrsfix(['fix', '--monitor-user', 'DOMAIN\\qlikmonitor', '--yes', '--verbose', '--journal', 'fix.json', ...site.sim.flags], {
       cwd: work,
       env: { QRSFIX_PASSWORD: NEW_PASSWORD },
     });
     expect(r.code).toBe(0);
-    expect(sim.requests.some((q) => q.method === 'PUT')).toBe(true);
+    expect(site.sim.requests.some((q) => q.method === 'PUT')).toBe(true);
     // the writes were traced, and the password field in what came back is redacted
     expect(r.stderr).toMatch(/^debug: → PUT \/qrs\/dataconnection\/\S+ \{"id"/m);
     expect(r.stderr).toMatch(/^debug: ← 200 PUT \/qrs\/dataconnection\/.*"password":"\(set\)"/m);

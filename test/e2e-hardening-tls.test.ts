@@ -2,44 +2,31 @@
  * Hardening, TLS: every way the mutual TLS to QRS goes wrong ends in one clear line naming the file,
  * the names or the dates involved, with exit 1; --servername, --insecure and client.pfx work.
  */
-import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { chmod, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, createCa, issueCert, toPfx, writeCertFolder, KB_SECRETS, type IssuedCert, type SimHandle } from '../src/sim/index.js';
 import { leakedSecrets, qrsfix } from './helpers/cli.js';
+import { sharedSitePerFile } from './helpers/site.js';
 
 const STACK = /\n\s+at .*(\.js|\.ts):\d+/;
 const PAST = { notBefore: new Date('2020-01-01T00:00:00Z'), notAfter: new Date('2021-01-01T00:00:00Z') };
 const FUTURE = { notBefore: new Date('2040-01-01T00:00:00Z'), notAfter: new Date('2041-01-01T00:00:00Z') };
 
-let sim: SimHandle;
-let dir: string;
+const site = sharedSitePerFile('e2e-tls');
 let n = 0;
-beforeAll(async () => {
-  sim = await startSimulator({ site: 'kb' });
-  dir = await mkdtemp(path.join(tmpdir(), 'qrsfix-e2e-tls-'));
-});
-afterAll(async () => {
-  await sim?.stop();
-  if (dir) await rm(dir, { recursive: true, force: true });
-});
-beforeEach(() => {
-  sim.faults.clear();
-  sim.resetRequests();
-});
 
 /** A certificate folder: a client certificate (default: a good one from the site's CA) and a root.pem. */
 function certFolder(opts: { client?: IssuedCert; rootPem?: string } = {}): string {
-  const folder = path.join(dir, `certs-${++n}`);
+  const folder = path.join(site.dir, `certs-${++n}`);
   writeCertFolder(folder, {
-    client: opts.client ?? issueCert(sim.ca, { commonName: 'QlikClient', client: true }),
-    rootPem: opts.rootPem ?? sim.ca.certPem,
+    client: opts.client ?? issueCert(site.sim.ca, { commonName: 'QlikClient', client: true }),
+    rootPem: opts.rootPem ?? site.sim.ca.certPem,
   });
   return folder;
 }
 
-const against = (certs: string, port = sim.port, host = 'localhost') => ['--host', host, '--port', String(port), '--certs', certs];
+const against = (certs: string, port = site.sim.port, host = 'localhost') => ['--host', host, '--port', String(port), '--certs', certs];
 
 function expectOneError(r: { code: number | null; stderr: string; stdout: string }): void {
   expect(r.code).toBe(1);
@@ -56,7 +43,7 @@ describe('the server certificate', () => {
     expect(r.stderr).toContain(`is not trusted by ${certs}/root.pem (it presents "localhost")`);
     expect(r.stderr).toMatch(/^hint: .*root\.pem.*--insecure/m);
     // Nothing was sent to a server qrsfix does not trust.
-    expect(sim.requests).toHaveLength(0);
+    expect(site.sim.requests).toHaveLength(0);
   });
 
   it('--insecure skips the check, and warns on stderr on every run', async () => {
@@ -70,7 +57,7 @@ describe('the server certificate', () => {
   });
 
   it('with a good root.pem there is no --insecure warning', async () => {
-    const r = await qrsfix(['audit', ...sim.flags]);
+    const r = await qrsfix(['audit', ...site.sim.flags]);
     expect(r.code).toBe(2);
     expect(r.stderr).not.toContain('warning');
   });
@@ -127,15 +114,15 @@ describe('the server certificate', () => {
 
 describe('the client certificate', () => {
   it('expired: refused before connecting, with its dates', async () => {
-    const certs = certFolder({ client: issueCert(sim.ca, { commonName: 'QlikClient', client: true, ...PAST }) });
+    const certs = certFolder({ client: issueCert(site.sim.ca, { commonName: 'QlikClient', client: true, ...PAST }) });
     const r = await qrsfix(['audit', ...against(certs)]);
     expectOneError(r);
     expect(r.stderr).toContain(`the client certificate at ${certs}/client.pem expired on 2021-01-01T00:00:00.000Z (valid from 2020-01-01T00:00:00.000Z)`);
-    expect(sim.requests).toHaveLength(0);
+    expect(site.sim.requests).toHaveLength(0);
   });
 
   it('not valid yet: refused before connecting, with its dates', async () => {
-    const certs = certFolder({ client: issueCert(sim.ca, { commonName: 'QlikClient', client: true, ...FUTURE }) });
+    const certs = certFolder({ client: issueCert(site.sim.ca, { commonName: 'QlikClient', client: true, ...FUTURE }) });
     const r = await qrsfix(['audit', ...against(certs)]);
     expectOneError(r);
     expect(r.stderr).toContain('is not valid yet: valid from 2040-01-01T00:00:00.000Z to 2041-01-01T00:00:00.000Z');
@@ -162,12 +149,12 @@ describe('client.pfx (the "Windows" export)', () => {
   const PASSPHRASE = 'Pfx-Exp0rt pass!';
   let pfxDir: string;
   beforeAll(async () => {
-    pfxDir = path.join(dir, 'pfx');
-    const client = issueCert(sim.ca, { commonName: 'QlikClient', client: true });
-    writeCertFolder(pfxDir, { client, rootPem: sim.ca.certPem });
+    pfxDir = path.join(site.dir, 'pfx');
+    const client = issueCert(site.sim.ca, { commonName: 'QlikClient', client: true });
+    writeCertFolder(pfxDir, { client, rootPem: site.sim.ca.certPem });
     await rm(path.join(pfxDir, 'client.pem'));
     await rm(path.join(pfxDir, 'client_key.pem'));
-    await writeFile(path.join(pfxDir, 'client.pfx'), toPfx(client, sim.ca.certPem, PASSPHRASE));
+    await writeFile(path.join(pfxDir, 'client.pfx'), toPfx(client, site.sim.ca.certPem, PASSPHRASE));
   });
 
   it('works with the passphrase from QRS_PFX_PASSPHRASE, which appears nowhere, even with --verbose', async () => {
@@ -193,11 +180,11 @@ describe('client.pfx (the "Windows" export)', () => {
   });
 
   it('holding an expired certificate: refused before connecting, with its dates', async () => {
-    const old = path.join(dir, 'pfx-expired');
-    const client = issueCert(sim.ca, { commonName: 'QlikClient', client: true, ...PAST });
-    writeCertFolder(old, { client, rootPem: sim.ca.certPem });
+    const old = path.join(site.dir, 'pfx-expired');
+    const client = issueCert(site.sim.ca, { commonName: 'QlikClient', client: true, ...PAST });
+    writeCertFolder(old, { client, rootPem: site.sim.ca.certPem });
     await rm(path.join(old, 'client.pem'));
-    await writeFile(path.join(old, 'client.pfx'), toPfx(client, sim.ca.certPem, PASSPHRASE));
+    await writeFile(path.join(old, 'client.pfx'), toPfx(client, site.sim.ca.certPem, PASSPHRASE));
     const r = await qrsfix(['audit', ...against(old)], { env: { QRS_PFX_PASSPHRASE: PASSPHRASE } });
     expectOneError(r);
     expect(r.stderr).toContain('expired on 2021-01-01T00:00:00.000Z (valid from 2020-01-01T00:00:00.000Z)');

@@ -1,8 +1,8 @@
-/** A fresh KB-seeded simulator and an empty working folder for every test of a file. */
+/** A KB-seeded simulator and an empty working folder: fresh for every test, or one for a whole file. */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { startSimulator, type RequestRecord, type SimHandle } from '../../src/sim/index.js';
 import { qrsfix, type Run, type RunOptions } from './cli.js';
 
@@ -16,7 +16,11 @@ export interface Site {
   writes(): RequestRecord[];
 }
 
-export function freshSitePerTest(name: string, env: Record<string, string> = {}): Site {
+/**
+ * The site and the hooks that start and stop it. `sim` and `dir` are set by `start`: read them inside
+ * hooks and tests, not at a file's top level.
+ */
+function siteWithHooks(name: string, env: Record<string, string>): { site: Site; start(): Promise<void>; stop(): Promise<void> } {
   const site = {
     run(args: string[], opts: RunOptions = {}) {
       return qrsfix([...args, ...site.sim.flags], { cwd: site.dir, ...opts, env: { ...env, ...opts.env } });
@@ -25,13 +29,37 @@ export function freshSitePerTest(name: string, env: Record<string, string> = {})
       return site.sim.requests.filter((q) => q.method !== 'GET');
     },
   } as Site;
-  beforeEach(async () => {
-    site.sim = await startSimulator({ site: 'kb' });
-    site.dir = await mkdtemp(path.join(tmpdir(), `qrsfix-${name}-`));
-  });
-  afterEach(async () => {
-    await site.sim.stop();
-    await rm(site.dir, { recursive: true, force: true });
+  return {
+    site,
+    async start() {
+      site.sim = await startSimulator({ site: 'kb' });
+      site.dir = await mkdtemp(path.join(tmpdir(), `qrsfix-${name}-`));
+    },
+    async stop() {
+      await site.sim?.stop();
+      if (site.dir) await rm(site.dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function freshSitePerTest(name: string, env: Record<string, string> = {}): Site {
+  const { site, start, stop } = siteWithHooks(name, env);
+  beforeEach(start);
+  afterEach(stop);
+  return site;
+}
+
+/**
+ * One simulator and working folder for all the tests of a file, which is quicker when the tests only
+ * read: each test still starts with no faults scripted and no requests recorded.
+ */
+export function sharedSitePerFile(name: string, env: Record<string, string> = {}): Site {
+  const { site, start, stop } = siteWithHooks(name, env);
+  beforeAll(start);
+  afterAll(stop);
+  beforeEach(() => {
+    site.sim.faults.clear();
+    site.sim.resetRequests();
   });
   return site;
 }
