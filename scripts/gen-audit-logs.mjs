@@ -34,6 +34,7 @@ const START = Date.UTC(2019, 1, 1, 0, 0, 0); // wall clock, server time
 const ALLOWED =
   'ContentLibrary, App, App.Object, User, SystemRule, SyncRule, LoadBalancingRule, Task, ReloadTask, UserSyncTask, CustomPropertyDefinition, License, Licenses, License.LoginAccessType, License.UserAccessType, License.UserAccessRule, License.ProfessionalAccessType, License.ProfessionalAccessRule, License.AnalyzerAccessType, License.AnalyzerAccessRule, DataMarket, Stream, Tag, DataConnection, AnalyticConnection, ServerNodeConfiguration, EngineService, PrintingService, ProxyService, VirtualProxyConfig, RepositoryService, SchedulerService, Extension, UserDirectory, Certificates, Audit, ServiceCluster, OdagService';
 
+const NO_PASS = 12;
 const HEX = '0123456789abcdef';
 function hex(rand, n) {
   let s = '';
@@ -134,9 +135,10 @@ class RowMaker {
         : this.grant('DOMAIN', 'qvservice', 'ManagementAccess', 'Not available');
     }
     const user = this.users[(r() * this.users.length) | 0];
-    if (x < 0.45) return this.grant('DOMAIN', user, 'AppAccess', `::ffff:172.16.16.${100 + ((r() * 100) | 0)}`);
-    // A few hub users have no access pass at all (a license rule that does not cover them).
-    if (x < 0.47) return this.denial('DOMAIN', this.users[(r() * 12) | 0], 'AppAccess', `::ffff:172.16.16.${100 + ((r() * 100) | 0)}`);
+    // The first NO_PASS hub users have no access pass at all (a license rule that does not cover them):
+    // they are only ever denied; everyone else is granted.
+    if (x < 0.45) return this.grant('DOMAIN', this.users[NO_PASS + ((r() * (this.users.length - NO_PASS)) | 0)], 'AppAccess', `::ffff:172.16.16.${100 + ((r() * 100) | 0)}`);
+    if (x < 0.47) return this.denial('DOMAIN', this.users[(r() * NO_PASS) | 0], 'AppAccess', `::ffff:172.16.16.${100 + ((r() * 100) | 0)}`);
     if (x < 0.85) return this.auditSecurity(user);
     return this.sync(user);
   }

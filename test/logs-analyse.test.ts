@@ -156,6 +156,31 @@ describe('report', () => {
     expect(md).toContain('```sh');
   });
 
+  it('lists every file and user up to 20, then only files with malformed rows and users with denials', () => {
+    const grants = Array.from({ length: 30 }, (_, i) => ({ ...denial('20190201T045900.000+0100', { user: `DOMAIN\\hub${i}` }), outcome: 'granted' as const }));
+    const rows = [...grants, ...[1, 2, 3].map((s) => denial(`20190201T04590${s}.000+0100`, REST))].sort((a, b) => a.stamp.at - b.stamp.at);
+    const many = analyse(rows);
+    const file = d.files[0]!;
+    const files = Array.from({ length: 25 }, (_, i) => ({ ...file, path: `x${i}_AuditSecurity_Repository.log`, malformed: i === 7 ? 2 : 0 }));
+    const big: Diagnosis = { ...d, files, users: many, totals: { grants: 30, denials: 3, users: 31, usersMatching: 1 } };
+    for (const text of [renderTable(big), renderMarkdown(big)]) {
+      expect(text).toContain('x7_AuditSecurity_Repository.log');
+      expect(text).not.toContain('x8_AuditSecurity_Repository.log');
+      expect(text).toContain('24 more files read without malformed rows (--json lists every file)');
+      expect(text).toContain('DOMAIN\\qvservice');
+      expect(text).not.toContain('DOMAIN\\hub1');
+      expect(text).toContain('30 more users with grants and no denials (--json lists every user)');
+    }
+    // One terminal line per row: a rule under each header (files, users, denial sources), none between rows.
+    expect(renderTable({ ...big, files: files.slice(0, 20), users: many.slice(0, 20) }).match(/├/g)).toHaveLength(3);
+    expect(toJson(big, 2).users).toHaveLength(31);
+    expect(toJson(big, 2).files).toHaveLength(25);
+    // At 20 or fewer, everything is listed (the small case admins read in full).
+    const small: Diagnosis = { ...big, files: files.slice(0, 20), users: many.slice(0, 20) };
+    expect(renderTable(small)).toContain('x8_AuditSecurity_Repository.log');
+    expect(renderTable(small)).not.toContain('more user');
+  });
+
   it('gives ISO times in JSON', () => {
     const j = toJson(d, 2);
     expect(j.users[0]!.firstDenial).toBe('2019-02-01T04:59:01.000+01:00');

@@ -54,10 +54,37 @@ function summaryLine(d: Diagnosis): string {
   return `${plural(d.totals.denials, 'denial')} for ${plural(d.users.filter((u) => u.denials > 0).length, 'user')}; ${d.totals.usersMatching} match QLIK-88038.`;
 }
 
-/** No colours: the report also goes to files and change tickets. */
+/** No colours: the report also goes to files and change tickets. One line per row: lists get long. */
 function plainTable(head: string[]): { push(row: Cell[]): void; toString(): string } {
   const rows: Cell[][] = [];
-  return { push: (row) => rows.push(row), toString: () => boxTable(head, rows) };
+  return { push: (row) => rows.push(row), toString: () => boxTable(head, rows, { rules: false }) };
+}
+
+/**
+ * Up to this many files or users, the text and Markdown reports list them all; above it (a server's
+ * folder of hundreds of archives, a hub with thousands of users) only the ones worth reading (files
+ * with malformed rows, users with denials) and a line for the rest. --json always lists everything.
+ */
+export const LIST_ALL_UP_TO = 20;
+
+interface Listing<T> {
+  shown: T[];
+  /** One line about the ones left out; undefined when none are. */
+  rest?: string;
+}
+
+function listFiles(d: Diagnosis): Listing<Diagnosis['files'][number]> {
+  if (d.files.length <= LIST_ALL_UP_TO) return { shown: d.files };
+  const shown = d.files.filter((f) => f.malformed > 0);
+  const left = d.files.length - shown.length;
+  return { shown, rest: `${plural(left, shown.length ? 'more file' : 'file')} read without malformed rows (--json lists every file)` };
+}
+
+function listUsers(d: Diagnosis): Listing<UserReport> {
+  if (d.users.length <= LIST_ALL_UP_TO) return { shown: d.users };
+  const shown = d.users.filter((u) => u.denials > 0);
+  const left = d.users.length - shown.length;
+  return { shown, rest: `${plural(left, shown.length ? 'more user' : 'user')} with grants and no denials (--json lists every user)` };
 }
 
 function burstText(b: Bursts): string {
@@ -69,18 +96,28 @@ function burstText(b: Bursts): string {
 
 export function renderTable(d: Diagnosis): string {
   const out: string[] = [`qrsfix diagnose-log: ${headline(d)}`, ''];
-  const files = plainTable(['File', 'Kind', 'Rows', 'Access rows', 'Malformed', 'From', 'To']);
-  for (const f of d.files) files.push([f.path, KIND_LABEL[f.kind], f.rows, f.accessRows, f.malformed, when(f.first), when(f.last)]);
-  out.push(files.toString(), '');
+  const fileList = listFiles(d);
+  if (fileList.shown.length > 0) {
+    const files = plainTable(['File', 'Kind', 'Rows', 'Access rows', 'Malformed', 'From', 'To']);
+    for (const f of fileList.shown) files.push([f.path, KIND_LABEL[f.kind], f.rows, f.accessRows, f.malformed, when(f.first), when(f.last)]);
+    out.push(files.toString());
+  }
+  if (fileList.rest) out.push(fileList.rest);
+  out.push('');
   if (d.users.length === 0) {
     out.push('No access grants or denials found.');
     return out.join('\n') + '\n';
   }
-  const users = plainTable(['User', 'Grants', 'Denials', 'Highest SessionCount', 'First denial', 'Last denial', 'Verdict']);
-  for (const u of d.users) {
-    users.push([u.user, u.grants, u.denials, u.highestSessionCount ?? '—', when(u.firstDenial), when(u.lastDenial), u.verdict.text]);
+  const userList = listUsers(d);
+  if (userList.shown.length > 0) {
+    const users = plainTable(['User', 'Grants', 'Denials', 'Highest SessionCount', 'First denial', 'Last denial', 'Verdict']);
+    for (const u of userList.shown) {
+      users.push([u.user, u.grants, u.denials, u.highestSessionCount ?? '—', when(u.firstDenial), when(u.lastDenial), u.verdict.text]);
+    }
+    out.push(users.toString());
   }
-  out.push(users.toString(), '', summaryLine(d));
+  if (userList.rest) out.push(userList.rest);
+  out.push('', summaryLine(d));
   for (const u of d.users.filter((x) => x.denials > 0)) {
     out.push('', `${u.user}: ${u.verdict.text}`, `  why: ${u.verdict.reason}`, `  denials: ${u.denials} (${sourceLabel(u)})`);
     out.push(`  bursts (≥3 within 60 s): ${burstText(u.bursts)}; from the REST connectors: ${burstText(u.restConnectorBursts)}`);
@@ -118,14 +155,22 @@ function mdTable(head: string[], rows: (string | number)[][]): string[] {
 
 export function renderMarkdown(d: Diagnosis): string {
   const out: string[] = ['# qrsfix diagnose-log', '', headline(d), '', `**${summaryLine(d)}**`, '', '## Files', ''];
-  out.push(...mdTable(['File', 'Kind', 'Rows', 'Access rows', 'Malformed', 'From', 'To'], d.files.map((f) => [mdCode(f.path), KIND_LABEL[f.kind], f.rows, f.accessRows, f.malformed, when(f.first), when(f.last)])));
+  const fileList = listFiles(d);
+  if (fileList.shown.length > 0) {
+    out.push(...mdTable(['File', 'Kind', 'Rows', 'Access rows', 'Malformed', 'From', 'To'], fileList.shown.map((f) => [mdCode(f.path), KIND_LABEL[f.kind], f.rows, f.accessRows, f.malformed, when(f.first), when(f.last)])));
+  }
+  if (fileList.rest) out.push(...(fileList.shown.length ? [''] : []), fileList.rest);
   out.push('', '## Users', '');
-  out.push(
-    ...mdTable(
-      ['User', 'Grants', 'Denials', 'Highest SessionCount', 'First denial', 'Last denial', 'Verdict'],
-      d.users.map((u) => [mdCode(u.user), u.grants, u.denials, u.highestSessionCount ?? '—', when(u.firstDenial), when(u.lastDenial), u.verdict.text]),
-    ),
-  );
+  const userList = listUsers(d);
+  if (userList.shown.length > 0) {
+    out.push(
+      ...mdTable(
+        ['User', 'Grants', 'Denials', 'Highest SessionCount', 'First denial', 'Last denial', 'Verdict'],
+        userList.shown.map((u) => [mdCode(u.user), u.grants, u.denials, u.highestSessionCount ?? '—', when(u.firstDenial), when(u.lastDenial), u.verdict.text]),
+      ),
+    );
+  }
+  if (userList.rest) out.push(...(userList.shown.length ? [''] : []), userList.rest);
   for (const u of d.users.filter((x) => x.denials > 0)) {
     out.push('', `## ${mdCode(u.user)}: ${u.verdict.text}`, '', u.verdict.reason, '');
     out.push(`- Denials: ${u.denials} (${sourceLabel(u)})`);

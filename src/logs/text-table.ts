@@ -50,8 +50,11 @@ export function displayWidth(text: string): number {
 
 export type Cell = string | number;
 
-/** A table with a header row; cells may hold several lines. */
-export function boxTable(head: Cell[], rows: Cell[][]): string {
+/**
+ * A table with a header row; cells may hold several lines. `rules: false` leaves out the rule between
+ * body rows: long lists of one-line rows then take one terminal line each, not two.
+ */
+export function boxTable(head: Cell[], rows: Cell[][], { rules = true }: { rules?: boolean } = {}): string {
   const all = [head, ...rows].map((r) => r.map((c) => String(c).split('\n')));
   const columns = Math.max(...all.map((r) => r.length));
   const width = Array.from({ length: columns }, () => 0);
@@ -63,7 +66,7 @@ export function boxTable(head: Cell[], rows: Cell[][]): string {
   const rule = (left: string, mid: string, right: string) => left + width.map((w) => '─'.repeat(w + 2)).join(mid) + right;
   const out: string[] = [rule('┌', '┬', '┐')];
   all.forEach((r, n) => {
-    if (n > 0) out.push(rule('├', '┼', '┤'));
+    if (n === 1 || (n > 1 && rules)) out.push(rule('├', '┼', '┤'));
     const height = Math.max(1, ...r.map((lines) => lines.length));
     for (let k = 0; k < height; k++) {
       let line = '│';
