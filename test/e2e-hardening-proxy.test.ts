@@ -4,7 +4,10 @@
  * honoured; proxy credentials are sent and never printed; a refusing proxy gives a clear error.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startSimulator, KB_SECRETS, type SimHandle } from '../src/sim/index.js';
+import path from 'node:path';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import { startSimulator, createCa, issueCert, writeCertFolder, KB_SECRETS, type SimHandle } from '../src/sim/index.js';
 import { leakedSecrets, qrsfix } from './helpers/cli.js';
 import { startConnectProxy, type ConnectProxy } from './helpers/connect-proxy.js';
 
@@ -64,6 +67,45 @@ describe('through a CONNECT proxy', () => {
     const r = await qrsfix(['audit', ...conn(HIDDEN)], { env: { HTTPS_PROXY: open.url } });
     expect(r.code).toBe(2);
     expect(open.connects[0]?.target).toBe(`${HIDDEN}:${sim.port}`);
+  });
+});
+
+describe('TLS diagnostics through the tunnel (the explaining handshake goes through the proxy too)', () => {
+  let dir: string;
+  let untrusting: string;
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'qrsfix-proxy-tls-'));
+    // A good client certificate, but a root.pem from elsewhere: the server is not trusted.
+    untrusting = path.join(dir, 'other-root');
+    writeCertFolder(untrusting, { client: issueCert(sim.ca, { commonName: 'QlikClient', client: true }), rootPem: createCa('elsewhere-CA').certPem });
+  });
+  afterAll(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('a server certificate root.pem does not trust: the error names what the server presents', async () => {
+    const r = await qrsfix(['audit', '--proxy', open.url, ...conn().slice(0, 4), '--certs', untrusting]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`is not trusted by ${untrusting}/root.pem (it presents "${HIDDEN}")`);
+    expect(sim.requests).toHaveLength(0);
+  });
+
+  it('a client certificate the server does not accept is said so at once, not retried as a dropped connection', async () => {
+    const certs = path.join(dir, 'other-ca');
+    writeCertFolder(certs, { client: issueCert(createCa('other-site-CA'), { commonName: 'QlikClient', client: true }), rootPem: sim.ca.certPem });
+    const r = await qrsfix(['audit', '--proxy', open.url, ...conn().slice(0, 4), '--certs', certs]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^error: localhost:\d+ closed the connection right after the TLS handshake: it does not accept our client certificate \("QlikClient", issued by "other-site-CA"/m);
+    expect(r.stderr).not.toContain('try again');
+  });
+
+  it('through a proxy that wants credentials, the explaining handshake sends them too, and prints none', async () => {
+    const r = await qrsfix(['audit', '--proxy', withCredentials(authed), ...conn().slice(0, 4), '--certs', untrusting]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`(it presents "${HIDDEN}")`);
+    expect(authed.connects.length).toBeGreaterThanOrEqual(2);
+    expect(authed.connects.every((c) => c.status === 200)).toBe(true);
+    expect(leakedSecrets(PROXY_SECRETS, [r.stdout, r.stderr])).toEqual([]);
   });
 });
 

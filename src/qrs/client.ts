@@ -6,7 +6,8 @@
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import { z } from 'zod';
 import type { QrsConnectionConfig } from './config.js';
-import { createTransport, describeServerCertificate, serverRejectsClientCertificate, type Transport } from './transport.js';
+import { describeServerCertificate, serverRejectsClientCertificate } from './tls-probe.js';
+import { createTransport, type Transport } from './transport.js';
 import { newXrfkey } from './xrfkey.js';
 import { encodeFilter, type Filter } from './filter.js';
 import { QrsError, excerpt } from './errors.js';

@@ -4,7 +4,8 @@
  */
 import { QrsError, excerpt } from './errors.js';
 import type { QrsConnectionConfig } from './config.js';
-import type { ClientCertificateInfo, PeerCertificateInfo } from './transport.js';
+import type { PeerCertificateInfo } from './tls-probe.js';
+import type { ClientCertificateInfo } from './transport.js';
 
 export interface RequestContext {
   method: string;
