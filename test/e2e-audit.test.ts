@@ -15,6 +15,8 @@ describe('qrsfix audit on the KB site', () => {
     expect(r.stdout).toContain('QRS build 36.25.2.0');
     expect(r.stdout).toContain('Monitor connections (monitor_apps_REST_*): 11');
     expect(r.stdout).toContain('monitor_apps_REST_license_user');
+    // One line per connection: the rows follow each other with no rule between them.
+    expect(r.stdout).toMatch(/│ monitor_apps_REST_license_professional +│ domain\\qvservice +│\n│ monitor_apps_REST_license_user +│/);
     expect(r.stdout).toMatch(/DOMAIN\\qvservice runs 11 monitor connections and holds user access pass/);
     expect(r.stdout).toContain(`fix: qrsfix fix --service-account 'DOMAIN\\qvservice' --host localhost --port ${site.sim.port} --certs ${site.sim.certsDir}`);
     expect(r.stdout).toContain('QLIK-88038');

@@ -4,7 +4,12 @@ import Table from 'cli-table3';
 export function textTable(head: string[], rows: string[][]): string {
   const t = new Table({ head, style: { head: [], border: [] }, wordWrap: true });
   for (const r of rows) t.push(r);
-  return t.toString();
+  const text = t.toString();
+  // One line per row, as in the QMC's lists; rules between rows only when a cell holds several lines.
+  if (rows.some((r) => r.some((c) => c.includes('\n')))) return text;
+  const lines = text.split('\n');
+  const headerRule = lines.findIndex((line) => line.startsWith('├'));
+  return lines.filter((line, i) => i === headerRule || !line.startsWith('├')).join('\n');
 }
 
 function mdCell(s: string): string {
