@@ -42,11 +42,11 @@ export function buildProgram(): Command {
     ),
   ).action(lazy(() => import('./commands/audit.js')));
 
-  const change = (cmd: Command, withPassword: boolean) => {
+  const change = (cmd: Command, withPassword: boolean, journalOf = 'this change') => {
     cmd
       .option('--dry-run', 'print the plan and change nothing')
       .option('-y, --yes', 'apply without asking (needed when there is no terminal)')
-      .option('--journal <file>', 'journal of the change (default ./qrsfix-journal-<UTC time>.json)');
+      .option('--journal <file>', `where to write the journal of ${journalOf} (default ./qrsfix-journal-<UTC time>.json)`);
     if (withPassword) cmd.option('--password-stdin', 'read the connection password from standard input (else QRSFIX_PASSWORD, else a prompt)');
     return addOutputOptions(addConnectionOptions(cmd));
   };
@@ -62,7 +62,7 @@ export function buildProgram(): Command {
   change(
     program
       .command('create-user')
-      .description('make sure a QRS user exists with RootAdmin and no access allocation')
+      .description('make sure a QRS user exists with RootAdmin (an access allocation it holds is reported; fix removes it)')
       .option('--user <DIR\\id>', 'the account, e.g. DOMAIN\\qlikmonitor')
       .option('--name <text>', 'display name of a new user (default: the user id)'),
     false,
@@ -93,9 +93,10 @@ export function buildProgram(): Command {
   change(
     program
       .command('rollback')
-      .description('undo what a fix journal records as done, newest first')
-      .argument('<journal>', 'the journal file a change wrote'),
+      .description('undo what the journal of a change records as done, newest first')
+      .argument('<journal>', 'the journal file the change wrote'),
     true,
+    'this rollback',
   ).action(lazy(() => import('./commands/rollback.js')));
 
   program

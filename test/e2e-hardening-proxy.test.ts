@@ -161,12 +161,15 @@ describe('proxy credentials and refusals', () => {
     expect(leakedSecrets(PROXY_SECRETS, [r.stdout, r.stderr])).toEqual([]);
   });
 
-  it('407 (wrong or no credentials): exit 1, says the proxy wants credentials, prints none', async () => {
-    for (const proxy of [withCredentials(authed, 'Wr0ng-Proxy-pw'), authed.url]) {
+  it('407 (wrong or no credentials): exit 1, says the credentials were rejected or are wanted, prints none', async () => {
+    for (const [proxy, hint] of [
+      [withCredentials(authed, 'Wr0ng-Proxy-pw'), /^hint: the proxy rejected the user name or password in the proxy URL/m],
+      [authed.url, /^hint: the proxy wants credentials/m],
+    ] as const) {
       const r = await qrsfix(['audit', '--verbose', '--proxy', proxy, ...conn()]);
       expect(r.code).toBe(1);
       expect(r.stderr).toMatch(/^error: the proxy refused the tunnel to localhost:\d+: 407 Proxy Authentication Required$/m);
-      expect(r.stderr).toMatch(/^hint: the proxy wants credentials/m);
+      expect(r.stderr).toMatch(hint);
       expect(r.stderr).not.toMatch(STACK);
       expect(leakedSecrets([...PROXY_SECRETS, 'Wr0ng-Proxy-pw'], [r.stdout, r.stderr])).toEqual([]);
     }
@@ -180,6 +183,11 @@ describe('proxy credentials and refusals', () => {
     expect(r.stderr).toMatch(/^error: the proxy refused the tunnel to localhost:\d+: status 403$/m);
     expect(r.stderr).toMatch(/^hint: .*NO_PROXY=localhost/m);
     expect(refusing.connects.length).toBeGreaterThanOrEqual(1);
+    // An explicit --proxy is used even for hosts in NO_PROXY: suggesting NO_PROXY would not help.
+    const explicit = await qrsfix(['audit', '--proxy', refusing.url, ...conn()], { env: { NO_PROXY: 'localhost' } });
+    expect(explicit.code).toBe(1);
+    expect(explicit.stderr).toMatch(/^hint: .*leave out --proxy to connect directly/m);
+    expect(explicit.stderr).not.toContain('NO_PROXY');
   });
 
   it('a proxy that is not there: the error names the proxy (host:port, no credentials), not QRS', async () => {

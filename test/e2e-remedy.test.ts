@@ -39,6 +39,9 @@ describe('fix: plan, dry run and refusal', () => {
     expect(r.stdout).toContain('Dry run: nothing was changed');
     expect(writes()).toEqual([]);
     expect(journals()).toEqual([]);
+    // The line to apply it keeps what a real run needs, and says --yes is needed here (no terminal).
+    const kept = await run(['fix', '--monitor-user', 'DOMAIN\\qlikmonitor', '--password-stdin', '--journal', 'my change.json', '--dry-run']);
+    expect(kept.stdout).toMatch(/To apply: qrsfix fix --monitor-user 'DOMAIN\\qlikmonitor' --host localhost --port \d+ --certs \S+ --password-stdin --journal 'my change\.json' {2}\(add --yes: there is no terminal to confirm on\)/);
   });
 
   it('without a terminal and without --yes it refuses, exit 1, and writes nothing', async () => {
@@ -117,6 +120,7 @@ describe('fix, KB option 2: a dedicated monitor user', () => {
     expect(r.stdout).toContain('Summary: 12 changed');
     expect(r.stdout).toContain('Audit after the change: nothing to fix');
     expect(r.stdout).toContain('Reload');
+    expect(r.stdout).toMatch(/change both together from now on: qrsfix repoint-connections --user 'DOMAIN\\qlikmonitor' --update-password --host localhost --port \d+/);
     expect(leakedSecrets(secrets(), [r.stdout, r.stderr], filesUnder(site.dir))).toEqual([]);
 
     site.sim.resetRequests();
@@ -124,6 +128,16 @@ describe('fix, KB option 2: a dedicated monitor user', () => {
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('Nothing to change');
     expect(writes()).toEqual([]);
+
+    // Someone deletes the monitor user in the QMC: option 1 has nothing to change, and says what the audit still finds.
+    site.sim.state.users.delete(user.id);
+    const broken = await run(['fix', '--dry-run']);
+    expect(broken.code).toBe(0);
+    expect(broken.stdout).toContain('Nothing to change. Nothing was written.');
+    expect(broken.stdout).not.toContain('already as wanted');
+    expect(broken.stdout).toContain('Audit now: 1 finding');
+    expect(broken.stdout).toContain('DOMAIN\\qlikmonitor runs 11 monitor connections but has no QRS user record');
+    expect(broken.stdout).toMatch(/^ {4}fix: qrsfix create-user --user 'DOMAIN\\qlikmonitor'/m);
   });
 
   it('takes the password from --password-stdin, and --remove-pass frees the service account too', async () => {

@@ -25,11 +25,16 @@ describe('rollback', () => {
     expect(dry.stdout).toContain('quarantined → reinstated');
     expect(dry.stdout).toMatch(/user DOMAIN\\qlikmonitor\/[0-9a-f-]+: deleted/);
     expect(dry.stdout).toContain('username DOMAIN\\qlikmonitor → domain\\qvservice');
+    // The dry run says a password will be needed, before the real run asks for it.
+    expect(dry.stdout).toContain('the connections get the password of domain\\qvservice back: qrsfix asks for it');
 
     site.sim.resetRequests();
     const back = await run(['rollback', 'fix.json', '--yes', '--password-stdin', '--journal', 'rollback.json'], { input: KB_SECRETS.monitorPassword });
     expect(back.code).toBe(0);
     expect(back.stdout).toContain('Summary: 13 changed');
+    // The problem is back with the old state: the next step is to look, not to reload and expect success.
+    expect(back.stdout).toMatch(/the site is as before that fix, the QLIK-88038 problem included if it was there: qrsfix audit --host localhost/);
+    expect(back.stdout).not.toContain('check they succeed');
     expect(site.sim.state.findUser('DOMAIN', 'qlikmonitor')).toBeUndefined();
     expect(site.sim.state.allocations.user.get(KB_IDS.allocations.qvserviceUserAccess)!.quarantined).toBe(false);
     const after = monitor().map((c) => ({ ...c, owner: c.owner?.id, modifiedDate: undefined }));
@@ -63,6 +68,26 @@ describe('rollback', () => {
     const d = await run(['rollback', 'role.json', '--yes']);
     expect(d.code).toBe(0);
     expect(site.sim.state.findUser('DOMAIN', 'asmith')!.roles).toEqual([]);
+  });
+
+  it('keeps a created user while connections still run as it: rolling back create-user alone breaks no reload', async () => {
+    expect((await run(['create-user', '--user', 'DOMAIN\\qlikmonitor', '--yes', '--journal', 'user.json'])).code).toBe(0);
+    const repointed = await run(['repoint-connections', '--user', 'DOMAIN\\qlikmonitor', '--yes', '--journal', 'repoint.json'], { env: { QRSFIX_PASSWORD: NEW_PASSWORD } });
+    expect(repointed.code).toBe(0);
+    site.sim.resetRequests();
+    const early = await run(['rollback', 'user.json', '--yes']);
+    expect(early.code).toBe(0);
+    expect(early.stdout).toContain('user DOMAIN\\qlikmonitor: kept, with its roles: 11 data connections still run as it (monitor_apps_REST_app,');
+    expect(early.stdout).toContain('Move them first');
+    expect(early.stdout).toContain('Nothing to change');
+    expect(writes()).toEqual([]);
+    expect(site.sim.state.findUser('DOMAIN', 'qlikmonitor')).toBeDefined();
+    // In the right order, both go.
+    expect((await run(['rollback', 'repoint.json', '--yes'], { env: { QRSFIX_PASSWORD: KB_SECRETS.monitorPassword } })).code).toBe(0);
+    const late = await run(['rollback', 'user.json', '--yes']);
+    expect(late.code).toBe(0);
+    expect(late.stdout).toMatch(/user DOMAIN\\qlikmonitor\/[0-9a-f-]+: deleted/);
+    expect(site.sim.state.findUser('DOMAIN', 'qlikmonitor')).toBeUndefined();
   });
 
   it('leaves alone a connection someone changed since the fix, and says so', async () => {

@@ -104,11 +104,13 @@ describe('TLS verification failures', () => {
 describe('proxy failures', () => {
   const proxied = { proxy: 'http://alice:Pr0xy%20S3cret@proxy.corp.local:3128' };
 
-  it('407: kind network, says so, hints at credentials in the URL, never prints them', () => {
+  it('407: kind network, says so; with credentials in the URL, that they were rejected; never prints them', () => {
     const e = mapTransportError(nodeError('EPROXYREFUSED', 'proxy answered CONNECT with 407', { proxyStatus: 407 }), ctx('GET', '/qrs/about', proxied));
     expect(e.kind).toBe('network');
     expect(e.message).toBe('the proxy refused the tunnel to qlikserver1.domain.local:4242: 407 Proxy Authentication Required');
-    expect(e.hint).toContain('http://user:password@proxy');
+    expect(e.hint).toBe('the proxy rejected the user name or password in the proxy URL: check them (they are never printed)');
+    const bare = mapTransportError(nodeError('EPROXYREFUSED', 'x', { proxyStatus: 407 }), ctx('GET', '/qrs/about', { proxy: 'http://proxy.corp.local:3128' }));
+    expect(bare.hint).toContain('put them in the proxy URL, http://user:password@proxy');
     expect(`${e.message} ${e.hint}`).not.toMatch(/alice|Pr0xy|S3cret/);
     expect(e.retryable).toBe(false);
   });
@@ -119,10 +121,13 @@ describe('proxy failures', () => {
     expect(mapTransportError(axiosError, ctx('GET', '/qrs/about', proxied)).message).toContain('407 Proxy Authentication Required');
   });
 
-  it('403 (or any other refusal): names the status and suggests NO_PROXY', () => {
-    const e = mapTransportError(nodeError('EPROXYREFUSED', 'x', { proxyStatus: 403 }), ctx('GET', '/qrs/about', proxied));
+  it('403 (or any other refusal): names the status; suggests NO_PROXY for an environment proxy, leaving out --proxy for an explicit one', () => {
+    const e = mapTransportError(nodeError('EPROXYREFUSED', 'x', { proxyStatus: 403 }), ctx('GET', '/qrs/about', { ...proxied, proxyFromEnv: true }));
     expect(e.message).toContain('status 403');
     expect(e.hint).toContain('NO_PROXY=qlikserver1.domain.local');
+    const explicit = mapTransportError(nodeError('EPROXYREFUSED', 'x', { proxyStatus: 403 }), ctx('GET', '/qrs/about', proxied));
+    expect(explicit.hint).toContain('leave out --proxy to connect directly');
+    expect(explicit.hint).not.toContain('NO_PROXY');
   });
 
   it('a refused connection through a proxy is the proxy\'s, named as host:port without credentials', () => {

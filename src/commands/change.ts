@@ -14,6 +14,7 @@ import { renderPlan, renderSummary, stepLine, tally } from '../output/plan-repor
 import { info, out, outJson, warn } from '../output/stdio.js';
 import { confirmChange, obtainPassword } from './interaction.js';
 import { connectionPassword } from '../remedy/credential.js';
+import { shellQuote } from '../remedy/findings.js';
 import type { CommonFlags } from './session.js';
 
 export interface ChangeFlags extends CommonFlags {
@@ -32,8 +33,8 @@ export interface ChangeRequest {
   about: About;
   /** Whose password the plan's connection steps set (for the prompt). */
   passwordOf?: string;
-  /** Runs after the change (fix: the audit's verdict); returns text and a JSON value. */
-  verify?: () => Promise<{ text: string; json: unknown; exitHint?: number }>;
+  /** Runs after the change, or at once when there is none (fix: the audit's verdict); returns text and a JSON value. */
+  verify?: (changed: boolean) => Promise<{ text: string; json: unknown; exitHint?: number }>;
   nextSteps?: string[];
 }
 
@@ -43,6 +44,15 @@ function toolVersion(): string {
   } catch {
     return 'unknown';
   }
+}
+
+/** The dry run's command line to apply it: the same flags, with the ones a real run needs kept. */
+function applyLine(req: ChangeRequest, flags: ChangeFlags): string {
+  const extra: string[] = [];
+  if (flags.passwordStdin && req.plan.steps.some(stepNeedsPassword)) extra.push('--password-stdin');
+  if (flags.journal) extra.push('--journal', shellQuote(flags.journal));
+  const line = [req.rerun, ...extra].join(' ');
+  return process.stdin.isTTY ? line : `${line}  (add --yes: there is no terminal to confirm on)`;
 }
 
 export async function runChange(client: QrsClient, flags: ChangeFlags, req: ChangeRequest): Promise<number> {
@@ -56,17 +66,17 @@ export async function runChange(client: QrsClient, flags: ChangeFlags, req: Chan
   if (!json) out(renderPlan(req.title, req.plan));
 
   if (req.plan.steps.length === 0) {
-    const verdict = req.verify ? await req.verify() : undefined;
+    const verdict = req.verify ? await req.verify(false) : undefined;
     if (json) outJson({ command: req.command, site, dryRun: !!flags.dryRun, outcome: 'nothing-to-do', plan: planJson, verdict: verdict?.json });
     else {
-      out('Nothing to change: the site is already as wanted. Nothing was written.');
+      out('Nothing to change. Nothing was written.');
       if (verdict) out(verdict.text);
     }
     return EXIT.ok;
   }
   if (flags.dryRun) {
     if (json) outJson({ command: req.command, site, dryRun: true, outcome: 'dry-run', plan: planJson });
-    else out(`Dry run: nothing was changed. To apply: ${req.rerun.replace(/ --dry-run\b/, '')}`);
+    else out(`Dry run: nothing was changed. To apply: ${applyLine(req, flags)}`);
     return EXIT.ok;
   }
 
@@ -118,7 +128,7 @@ export async function runChange(client: QrsClient, flags: ChangeFlags, req: Chan
     process.off('SIGINT', onSigint);
   }
 
-  const verdict = outcome === 'done' && req.verify ? await req.verify() : undefined;
+  const verdict = outcome === 'done' && req.verify ? await req.verify(true) : undefined;
   if (json) {
     outJson({ command: req.command, site, dryRun: false, outcome, plan: planJson, results: journal.steps, tally: tally(journal), journal: journalPath, verdict: verdict?.json });
   } else {

@@ -23,7 +23,7 @@ export async function run(flags: CreateUserFlags): Promise<number> {
     return await runChange(client, flags, {
       command: 'create-user',
       rerun: commandLine(client, ['create-user', '--user', who, flags.name !== undefined && '--name', flags.name]),
-      title: `Make sure ${who} is a QRS user with RootAdmin and no access allocation`,
+      title: `Make sure ${who} is a QRS user with RootAdmin`,
       plan: planEnsureRootAdmin(identities.get(accountKey(account))!, flags.name),
       about,
       nextSteps: [`point the monitor connections to it: ${commandLine(client, ['repoint-connections', '--user', who])}`],

@@ -22,9 +22,12 @@ export interface FixFlags extends ChangeFlags {
   updatePassword?: boolean;
 }
 
-export function verdictText(report: AuditReport): string {
-  const lines = [`Audit after the change: ${report.summary}`];
-  for (const f of report.findings) lines.push(`  ! ${f.message}`);
+export function verdictText(report: AuditReport, changed: boolean): string {
+  const lines = [`${changed ? 'Audit after the change' : 'Audit now'}: ${report.summary}`];
+  for (const f of report.findings) {
+    lines.push(`  ! ${f.message}`);
+    f.fixes.forEach((c, i) => lines.push(`    ${i === 0 ? 'fix:' : 'or: '} ${c}`));
+  }
   return lines.join('\n');
 }
 
@@ -33,20 +36,19 @@ export async function runFix(client: QrsClient, flags: FixFlags): Promise<number
   const monitorUser = optionalAccount(flags.monitorUser, '--monitor-user');
   info(`reading ${client.baseUrl} …`);
   const survey = await surveySite(client, nameMatcher(DEFAULT_MONITOR_GLOB), [serviceAccount, monitorUser].filter((a) => a !== undefined));
-  const { plan, serviceAccount: target } = planFix(survey, {
+  const { plan, serviceAccountName: svc } = planFix(survey, {
     serviceAccount,
     monitorUser,
     monitorName: flags.name,
     removePass: flags.removePass === true,
     updatePassword: flags.updatePassword === true,
   });
-  const svc = target ? formatAccount(target) : undefined;
   const mon = monitorUser ? formatAccount(monitorUser) : undefined;
   const title = mon
     ? `Fix (KB option 2${flags.removePass ? ' and option 1' : ''}): monitor connections run as ${mon}, a RootAdmin without access allocation${flags.removePass && svc ? `; ${svc} loses its access allocations` : ''}`
     : `Fix (KB option 1): ${svc} loses its access allocations`;
   const nextSteps = [RELOAD_STEP];
-  if (mon) nextSteps.unshift(`make sure ${mon} is an enabled account in its directory with the password just given, and change both together from now on (qrsfix repoint-connections --user ${mon} --update-password)`);
+  if (mon) nextSteps.unshift(`make sure ${mon} is an enabled account in its directory with the password just given, and change both together from now on: ${commandLine(client, ['repoint-connections', '--user', mon, '--update-password'])}`);
   return runChange(client, flags, {
     command: 'fix',
     rerun: commandLine(client, [
@@ -64,9 +66,9 @@ export async function runFix(client: QrsClient, flags: FixFlags): Promise<number
     plan,
     about: survey.about,
     passwordOf: mon,
-    verify: async () => {
+    verify: async (changed) => {
       const report = await runAudit(client, svc);
-      return { text: verdictText(report), json: { verdict: report.verdict, summary: report.summary, findings: report.findings } };
+      return { text: verdictText(report, changed), json: { verdict: report.verdict, summary: report.summary, findings: report.findings } };
     },
     nextSteps,
   });

@@ -96,7 +96,10 @@ export function resolveConnection(flags: ConnectionFlags, env: NodeJS.ProcessEnv
     timeoutMs: positiveInt(flags.timeout ?? '30000', '--timeout', 3_600_000),
   };
   if (flags.servername) config.servername = flags.servername;
-  if (proxy) config.proxy = proxy;
+  if (proxy) {
+    config.proxy = proxy;
+    if (flags.proxy === undefined) config.proxyFromEnv = true;
+  }
   if (env.QRS_PFX_PASSPHRASE) config.pfxPassphrase = env.QRS_PFX_PASSPHRASE;
   return config;
 }

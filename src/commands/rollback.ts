@@ -6,7 +6,7 @@ import { readJournal } from '../remedy/journal.js';
 import { checkJournalSite, planRollback } from '../remedy/rollback-plan.js';
 import { info } from '../output/stdio.js';
 import { runChange, type ChangeFlags } from './change.js';
-import { commandLine, RELOAD_STEP } from './remedy-common.js';
+import { commandLine } from './remedy-common.js';
 import { openClient } from './session.js';
 
 export async function run(journalFile: string, flags: ChangeFlags): Promise<number> {
@@ -26,7 +26,9 @@ export async function run(journalFile: string, flags: ChangeFlags): Promise<numb
       plan,
       about,
       passwordOf: passwordOf ? `${passwordOf} (the previous identity of the connections)` : undefined,
-      nextSteps: [RELOAD_STEP],
+      nextSteps: [
+        `the site is as before that ${journal.command}, the QLIK-88038 problem included if it was there: ${commandLine(client, ['audit'])} shows where it stands`,
+      ],
     });
   } finally {
     client.close();

@@ -161,6 +161,7 @@ export function renderMarkdown(d: Diagnosis): string {
   }
   if (fileList.rest) out.push(...(fileList.shown.length ? [''] : []), fileList.rest);
   out.push('', '## Users', '');
+  if (d.users.length === 0) out.push('No access grants or denials found.');
   const userList = listUsers(d);
   if (userList.shown.length > 0) {
     out.push(

@@ -62,11 +62,13 @@ export function renderAuditMarkdown(r: AuditReport): string {
   out.push('');
   out.push(`- QRS build: ${r.site.buildVersion}${r.site.buildDate ? ` (${r.site.buildDate})` : ''}`);
   out.push(`- Generated: ${r.generatedAt}`);
-  out.push(`- Verdict: **${r.verdict === 'ok' ? 'nothing to fix' : `${r.findings.length} finding(s)`}** (${r.summary})`);
+  out.push(`- Verdict: **${r.verdict === 'ok' ? 'nothing to fix' : `${r.findings.length} finding${r.findings.length === 1 ? '' : 's'}`}**`);
+  out.push(`- ${r.summary}`);
   out.push('');
   out.push(`## Monitor connections (${r.match})`);
   out.push('');
   out.push(markdownTable(['Data connection', 'Runs as'], r.monitorConnections.map((c) => [c.name, c.runsAs ?? '(no user name)'])));
+  if (r.ignoredNearMatches.length) out.push('', `Not matched (name differs in case): ${r.ignoredNearMatches.map((n) => `\`${n}\``).join(', ')}`);
   out.push('');
   out.push('## Identities');
   out.push('');

@@ -11,7 +11,7 @@ export function renderPlan(title: string, plan: Plan): string {
     plan.steps.forEach((s, i) => out.push(`   ${String(i + 1).padStart(2)}. ${describeStep(s)}`));
   }
   if (plan.unchanged.length) {
-    out.push('  Already as wanted, left alone:');
+    out.push('  Left alone:');
     for (const u of plan.unchanged) out.push(`    - ${u}`);
   }
   if (plan.notes.length) {
@@ -36,7 +36,7 @@ export function stepLine(js: JournalStep): string {
 
 export interface Tally {
   changed: number;
-  alreadyFine: number;
+  leftAlone: number;
   skipped: number;
   failed: number;
   unknown: number;
@@ -47,7 +47,7 @@ export function tally(journal: Journal): Tally {
   const count = (s: JournalStep['status']) => journal.steps.filter((j) => j.status === s).length;
   return {
     changed: count('done'),
-    alreadyFine: count('already') + journal.unchanged.length,
+    leftAlone: count('already') + journal.unchanged.length,
     skipped: count('skipped'),
     failed: count('failed'),
     unknown: count('unknown'),
@@ -59,7 +59,7 @@ export function renderSummary(journal: Journal, journalPath: string, rerun: stri
   const t = tally(journal);
   const out: string[] = [];
   out.push(
-    `Summary: ${t.changed} changed, ${t.alreadyFine} already fine${t.skipped ? `, ${t.skipped} skipped` : ''}, ${t.failed} failed${t.unknown ? `, ${t.unknown} outcome unknown` : ''}${t.notStarted ? `, ${t.notStarted} not started` : ''}.`,
+    `Summary: ${t.changed} changed, ${t.leftAlone} left alone${t.skipped ? `, ${t.skipped} skipped` : ''}, ${t.failed} failed${t.unknown ? `, ${t.unknown} outcome unknown` : ''}${t.notStarted ? `, ${t.notStarted} not started` : ''}.`,
   );
   // Done steps were listed in the plan and as they happened; here only what needs a look.
   for (const js of journal.steps) if (js.status !== 'pending' && js.status !== 'done') out.push(stepLine(js));

@@ -11,6 +11,8 @@ export interface QrsConnectionConfig {
   user: { directory: string; userId: string };
   /** HTTP CONNECT proxy URL, already resolved against NO_PROXY; undefined = direct. */
   proxy?: string;
+  /** The proxy came from HTTPS_PROXY/https_proxy (NO_PROXY can bypass it), not from --proxy. */
+  proxyFromEnv?: boolean;
   timeoutMs: number;
   /** Passphrase of client.pfx when the folder holds one instead of PEM files. */
   pfxPassphrase?: string;

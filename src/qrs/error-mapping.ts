@@ -33,6 +33,20 @@ function where(ctx: RequestContext): string {
   return `${ctx.cfg.host}:${ctx.cfg.port}`;
 }
 
+function hasCredentials(proxy: string | undefined): boolean {
+  try {
+    const u = new URL(proxy ?? '');
+    return u.username !== '' || u.password !== '';
+  } catch {
+    return false;
+  }
+}
+
+/** An explicit --proxy is always used, so only an environment proxy can be bypassed with NO_PROXY. */
+function bypassHint(cfg: QrsConnectionConfig): string {
+  return cfg.proxyFromEnv ? `connect directly by adding the QRS host to NO_PROXY (NO_PROXY=${cfg.host})` : 'leave out --proxy to connect directly';
+}
+
 /** The proxy as host:port: its URL may hold credentials, which are never printed. */
 export function proxyLabel(proxyUrl: string): string {
   try {
@@ -68,8 +82,10 @@ export function mapTransportError(err: unknown, ctx: RequestContext, diagnosis: 
     const status = e.proxyStatus ?? e.cause?.proxyStatus ?? 0;
     const hint =
       status === 407
-        ? 'the proxy wants credentials: put them in the proxy URL, http://user:password@proxy:3128 (they are never printed)'
-        : `ask the proxy's administrators to allow CONNECT to ${where(ctx)}, or bypass it with NO_PROXY=${ctx.cfg.host}`;
+        ? hasCredentials(ctx.cfg.proxy)
+          ? 'the proxy rejected the user name or password in the proxy URL: check them (they are never printed)'
+          : 'the proxy wants credentials: put them in the proxy URL, http://user:password@proxy:3128 (they are never printed)'
+        : `ask the proxy's administrators to allow CONNECT to ${where(ctx)}, or ${bypassHint(ctx.cfg)}`;
     return new QrsError('network', `the proxy refused the tunnel to ${where(ctx)}: ${status === 407 ? '407 Proxy Authentication Required' : `status ${status}`}`, hint, base);
   }
   if (code && UNTRUSTED.has(code)) {
@@ -101,7 +117,7 @@ export function mapTransportError(err: unknown, ctx: RequestContext, diagnosis: 
   if (ctx.cfg.proxy && (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EHOSTUNREACH' || code === 'ENETUNREACH')) {
     const proxy = proxyLabel(ctx.cfg.proxy);
     const what = code === 'ECONNREFUSED' ? 'refused the connection' : code === 'ENOTFOUND' || code === 'EAI_AGAIN' ? 'cannot be resolved' : 'is unreachable';
-    return new QrsError('network', `the proxy ${proxy} ${what} (${code}) while connecting to ${where(ctx)}`, 'check --proxy or HTTPS_PROXY; to connect directly, add the QRS host to NO_PROXY', base);
+    return new QrsError('network', `the proxy ${proxy} ${what} (${code}) while connecting to ${where(ctx)}`, `check ${ctx.cfg.proxyFromEnv ? 'HTTPS_PROXY' : '--proxy'}, or ${bypassHint(ctx.cfg)}`, base);
   }
   if (rejectedClient !== undefined && isDropCode(code, message)) {
     const c = rejectedClient;

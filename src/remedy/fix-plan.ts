@@ -6,7 +6,7 @@
  */
 import { accountKey, formatAccount, sameAccount, type Account } from '../account.js';
 import { QrsfixError, usageError } from '../errors.js';
-import { mergePlans, planEnsureRootAdmin, planRemoveAllocations, planRepoint, connectionIdentities } from './plan.js';
+import { displayAccount, mergePlans, planEnsureRootAdmin, planRemoveAllocations, planRepoint, connectionIdentities } from './plan.js';
 import { isRootAdmin } from './findings.js';
 import type { IdentityState, Survey } from './survey.js';
 import type { Plan } from './steps.js';
@@ -46,7 +46,7 @@ function stateOf(survey: Survey, account: Account): IdentityState {
   return survey.identities.get(accountKey(account)) ?? { account, user: undefined, allocations: [] };
 }
 
-export function planFix(survey: Survey, choice: FixChoice, now = new Date()): { plan: Plan; serviceAccount?: Account } {
+export function planFix(survey: Survey, choice: FixChoice, now = new Date()): { plan: Plan; serviceAccount?: Account; serviceAccountName?: string } {
   if (choice.removePass && !choice.monitorUser) throw usageError('--remove-pass goes with --monitor-user (without --monitor-user, fix removes the pass anyway)');
   const serviceAccount = resolveServiceAccount(survey, choice);
   if (choice.monitorUser && serviceAccount && sameAccount(choice.monitorUser, serviceAccount)) {
@@ -56,9 +56,9 @@ export function planFix(survey: Survey, choice: FixChoice, now = new Date()): { 
     const state = stateOf(survey, serviceAccount!);
     const plan = planRemoveAllocations(state, now);
     if (state.user && !isRootAdmin(state.user.roles)) {
-      plan.notes.push(`${formatAccount(serviceAccount!)} is not RootAdmin, which the monitor reloads need; add the role in the QMC, or use --monitor-user for a dedicated RootAdmin user`);
+      plan.notes.push(`${displayAccount(state)} is not RootAdmin, which the monitor reloads need; add the role in the QMC, or use --monitor-user for a dedicated RootAdmin user`);
     }
-    return { plan, serviceAccount };
+    return { plan, serviceAccount, serviceAccountName: displayAccount(state) };
   }
   const monitor = stateOf(survey, choice.monitorUser);
   const flagged = [monitor.user?.inactive && 'inactive', monitor.user?.blacklisted && 'blocked'].filter(Boolean);
@@ -69,14 +69,14 @@ export function planFix(survey: Survey, choice: FixChoice, now = new Date()): { 
   if (choice.removePass && serviceAccount) parts.push(planRemoveAllocations(stateOf(survey, serviceAccount), now));
   const plan = mergePlans(...parts);
   // planEnsureRootAdmin's note about allocations is answered by the steps above.
-  plan.notes = plan.notes.filter((n) => !n.includes('qrsfix fix --monitor-user removes it'));
+  plan.notes = plan.notes.filter((n) => !n.includes('the monitor user should hold none'));
   if (flagged.length) plan.notes.push(`${formatAccount(choice.monitorUser)} is marked ${flagged.join(' and ')} in QRS: the reloads fail as such a user; fix that in the QMC (Users) first`);
   if (!choice.removePass && serviceAccount) {
     const service = stateOf(survey, serviceAccount);
     if (service.allocations.some((a) => !a.entity.quarantined)) {
-      plan.notes.push(`${formatAccount(serviceAccount)} keeps its access allocation (add --remove-pass to free it too)`);
+      plan.notes.push(`${displayAccount(service)} keeps its access allocation (add --remove-pass to free it too)`);
     }
   }
-  return { plan, serviceAccount };
+  return { plan, serviceAccount, ...(serviceAccount ? { serviceAccountName: displayAccount(stateOf(survey, serviceAccount)) } : {}) };
 }
 

@@ -5,7 +5,7 @@
 import { accountKey, formatAccount, sameAccount, accountFromUsername, type Account } from '../account.js';
 import { ALLOCATION_KINDS, isRealDate } from '../qrs/schemas.js';
 import type { DataConnection } from '../qrs/schemas.js';
-import { isRootAdmin } from './findings.js';
+import { isRootAdmin, shellQuote } from './findings.js';
 import type { IdentityState } from './survey.js';
 import type { Plan, Step } from './steps.js';
 
@@ -23,7 +23,8 @@ export function mergePlans(...plans: Plan[]): Plan {
   };
 }
 
-function displayAccount(state: IdentityState): string {
+/** The account as its QRS user spells it (connections may spell it in another case). */
+export function displayAccount(state: IdentityState): string {
   return formatAccount(state.user ? { directory: state.user.userDirectory, userId: state.user.userId } : state.account);
 }
 
@@ -70,7 +71,7 @@ export function planEnsureRootAdmin(state: IdentityState, name: string | undefin
   }
   for (const { kind, entity } of state.allocations) {
     if (!entity.quarantined) {
-      plan.notes.push(`${account} holds a ${ALLOCATION_KINDS[kind].label} (${entity.id}); the monitor user should hold none: qrsfix fix --monitor-user removes it`);
+      plan.notes.push(`${account} holds a ${ALLOCATION_KINDS[kind].label} (${entity.id}); the monitor user should hold none: qrsfix remove-pass --user ${shellQuote(account)} (or fix --monitor-user) removes it`);
     }
   }
   return plan;

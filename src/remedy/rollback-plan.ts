@@ -92,6 +92,33 @@ async function inverseOf(client: QrsClient, js: JournalStep): Promise<Inverse> {
   }
 }
 
+/**
+ * Deleting a user, or taking RootAdmin from it, while data connections still run as it would break
+ * their reloads: that happens when the journal is of create-user alone, or the connections were
+ * repointed to the user by a later run. Such a step is left out, and the plan says which connections
+ * to move first. Connections this same rollback moves back do not count.
+ */
+async function keepUsersStillInUse(client: QrsClient, plan: Plan): Promise<void> {
+  const restored = new Set(plan.steps.flatMap((s) => (s.kind === 'restore-connection' ? [s.connectionId] : [])));
+  const risky = plan.steps.filter((s): s is Extract<Step, { kind: 'delete-user' | 'remove-root-admin' }> => s.kind === 'delete-user' || s.kind === 'remove-root-admin');
+  const users = [...new Set(risky.map((s) => s.account))];
+  const inUse = new Map<string, string[]>();
+  await mapLimit(users, 4, async (account) => {
+    const running = (await client.list('/qrs/dataconnection/full', dataConnectionSchema, filter.eq('username', account))).map(rememberConnectionSecret);
+    const names = running.filter((c) => !restored.has(c.id)).map((c) => c.name).sort();
+    if (names.length) inUse.set(account, names);
+  });
+  if (!inUse.size) return;
+  plan.steps = plan.steps.filter((s) => !((s.kind === 'delete-user' || s.kind === 'remove-root-admin') && inUse.has(s.account)));
+  for (const [account, names] of inUse) {
+    const shown = names.length > 5 ? `${names.slice(0, 5).join(', ')} and ${names.length - 5} more` : names.join(', ');
+    plan.unchanged.push(`user ${account}: kept, with its roles: ${names.length} data connection${names.length === 1 ? '' : 's'} still run${names.length === 1 ? 's' : ''} as it (${shown})`);
+    plan.notes.push(
+      `${account} stays: removing it now would break the reloads of the connections that run as it. Move them first (roll back the journal of the fix or repoint-connections that moved them, or qrsfix repoint-connections --user <DIR\\id>), then roll this journal back again.`,
+    );
+  }
+}
+
 export interface RollbackPlan {
   plan: Plan;
   /** The identity whose password the restore steps set back, if any. */
@@ -107,7 +134,7 @@ export function checkJournalSite(journal: Journal, host: string, port: number, f
     );
   }
   if (journal.command === 'rollback') {
-    throw new QrsfixError('refused', `${file} is the journal of a rollback`, 'to redo the change, run the fix command again');
+    throw new QrsfixError('refused', `${file} is the journal of a rollback`, 'to redo the change, run the command that wrote the journal this rollback undid again');
   }
   const unknown = journal.steps.find((s) => !UNDOABLE.has(s.step.kind));
   if (unknown) throw new QrsfixError('refused', `${file} holds a step qrsfix cannot undo (${unknown.step.kind})`, 'it may come from another qrsfix version');
@@ -128,6 +155,7 @@ export async function planRollback(client: QrsClient, journal: Journal): Promise
     if (inv.step) plan.steps.push(inv.step);
     if (inv.unchanged) plan.unchanged.push(inv.unchanged);
   }
+  await keepUsersStillInUse(client, plan);
   if (crashed) plan.notes.push('the journal is of a run that never finished: steps it had not recorded were checked against the site');
   if (!done.length) plan.unchanged.push('the journal records no step as done: nothing of it to undo');
   const previous = [...new Set(plan.steps.flatMap((s) => (s.kind === 'restore-connection' && s.setsPassword ? [s.usernameBefore.toLowerCase()] : [])))];
@@ -135,5 +163,6 @@ export async function planRollback(client: QrsClient, journal: Journal): Promise
     throw new QrsfixError('refused', `the connections go back to ${previous.length} different identities (${previous.join(', ')}), and one run takes one password`, 'repoint them by identity with qrsfix repoint-connections --user … --match …');
   }
   const passwordOf = plan.steps.find((s): s is Extract<Step, { kind: 'restore-connection' }> => s.kind === 'restore-connection' && s.setsPassword)?.usernameBefore;
+  if (passwordOf) plan.notes.push(`the connections get the password of ${passwordOf} back: qrsfix asks for it (or give it with --password-stdin or QRSFIX_PASSWORD)`);
   return { plan, passwordOf };
 }

@@ -62,6 +62,9 @@ export function describeStep(step: Step): string {
         ? `data connection ${step.connectionName}/${step.connectionId}: password (set) → (set, new)`
         : `data connection ${step.connectionName}/${step.connectionId}: username ${step.usernameBefore || '(none)'} → ${step.usernameAfter}; password (set) → (set)`;
     case 'restore-connection':
+      if (step.setsPassword && step.usernameNow.toLowerCase() === step.usernameBefore.toLowerCase()) {
+        return `data connection ${step.connectionName}/${step.connectionId}: password (set) → (set, previous)`;
+      }
       return `data connection ${step.connectionName}/${step.connectionId}: username ${step.usernameNow} → ${step.usernameBefore || '(none)'}${step.setsPassword ? '; password (set) → (set, previous)' : ''}`;
     case 'remove-allocation':
       return `${ALLOCATION_KINDS[step.allocationKind].label} ${step.allocationId} of ${step.account}: allocated → removed`;
