@@ -140,6 +140,25 @@ describe('fix, KB option 2: a dedicated monitor user', () => {
     expect(broken.stdout).toMatch(/^ {4}fix: qrsfix create-user --user 'DOMAIN\\qlikmonitor'/m);
   });
 
+  it('a connection moved back to the service account: the audit suggests the monitor user the site has, and that command converges', async () => {
+    const fixed = await run(['fix', '--monitor-user', 'DOMAIN\\qlikmonitor', '--yes'], { env: { QRSFIX_PASSWORD: MONITOR_PASSWORD } });
+    expect(fixed.code).toBe(0);
+    const moved = monitorConnections()[3]!;
+    moved.username = 'domain\\qvservice';
+    site.sim.state.touch(moved);
+    const audit = await run(['audit']);
+    expect(audit.code).toBe(2);
+    const suggestion = audit.stdout.split('\n').find((l) => l.includes("--monitor-user 'DOMAIN\\qlikmonitor'"));
+    expect(suggestion).toMatch(/^ {4}or: {2}qrsfix fix --service-account 'DOMAIN\\qvservice' --monitor-user 'DOMAIN\\qlikmonitor' --host localhost/);
+    expect(audit.stdout).not.toContain('<dedicated user>');
+    // As pasted, minus the connection options, which run() adds.
+    const words = suggestion!.replace(/^ {4}or: {2}qrsfix /, '').split(' --host ')[0]!.split(' ').map((w) => w.replace(/^'(.*)'$/, '$1'));
+    const again = await run([...words, '--yes'], { env: { QRSFIX_PASSWORD: MONITOR_PASSWORD } });
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('Summary: 1 changed');
+    expect(again.stdout).toContain('Audit after the change: nothing to fix');
+  });
+
   it('takes the password from --password-stdin, and --remove-pass frees the service account too', async () => {
     const r = await run(['fix', '--monitor-user', 'DOMAIN\\qlikmonitor', '--remove-pass', '--password-stdin', '--yes', '--json'], { input: `${MONITOR_PASSWORD}\n` });
     expect(r.code).toBe(0);

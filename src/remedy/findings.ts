@@ -105,6 +105,12 @@ export function buildAuditReport(input: AuditInput): AuditReport {
   const conn = input.connectionArgs.map(shellQuote).join(' ');
   const cmd = (words: string) => `qrsfix ${words}${conn ? ' ' + conn : ''}`;
 
+  // Half-done option 2 (some connections moved back, say): suggest the monitor user the site already has.
+  const ready = [...survey.identities].find(
+    ([key, s]) => (runners.get(key)?.length ?? 0) > 0 && s.user && isRootAdmin(s.user.roles) && !s.user.inactive && !s.user.blacklisted && activeAllocations(s).length === 0,
+  )?.[1].user;
+  const monitorUser = ready ? shellQuote(formatAccount({ directory: ready.userDirectory, userId: ready.userId })) : `'DOMAIN\\<dedicated user>'`;
+
   const identities: IdentityView[] = [];
   const findings: Finding[] = [];
   for (const [key, state] of survey.identities) {
@@ -132,7 +138,7 @@ export function buildAuditReport(input: AuditInput): AuditReport {
         account,
         code: 'no-qrs-user',
         message: `${account} ${runs} but has no QRS user record, so the reloads cannot read the repository`,
-        fixes: [cmd(`create-user --user ${q}`), cmd(`fix --monitor-user 'DOMAIN\\<dedicated user>'`)],
+        fixes: [cmd(`create-user --user ${q}`), cmd(`fix --service-account ${q} --monitor-user ${monitorUser}`)],
       });
       continue;
     }
@@ -143,7 +149,7 @@ export function buildAuditReport(input: AuditInput): AuditReport {
         account,
         code: 'holds-allocation',
         message: `${account} ${runs} and holds ${what}: the reloads' parallel proxy sessions reach the 5-session cap and are denied (QLIK-88038)`,
-        fixes: [cmd(`fix --service-account ${q}`), cmd(`fix --service-account ${q} --monitor-user 'DOMAIN\\<dedicated user>'`)],
+        fixes: [cmd(`fix --service-account ${q}`), cmd(`fix --service-account ${q} --monitor-user ${monitorUser}`)],
       });
     }
     if (!isRootAdmin(roles)) {
