@@ -311,55 +311,48 @@ async function logScenarios() {
   const one = [files[0]];
   const wc = hasWc();
 
-  const measure = async (label, paths, runs) => {
-    log(`diagnose-log on ${label}: ${runs} runs …`);
-    // Warm the page cache once, so both sides read from memory.
-    if (wc) spawnSync('wc', ['-l', ...paths], { stdio: 'ignore' });
-    else for (const p of paths) fs.readFileSync(p);
+  /**
+   * Page cache (default): warmed once, so both sides read from memory. From disk (cold): dropped
+   * before each side of each run, as for logs not read lately; Linux as root only (drop_caches).
+   */
+  const measure = async (label, paths, runs, { cold = false } = {}) => {
+    log(`diagnose-log on ${label}${cold ? ', from disk' : ''}: ${runs} runs …`);
+    const before = cold ? dropCaches : () => {};
+    if (!cold && wc) spawnSync('wc', ['-l', ...paths], { stdio: 'ignore' });
+    else if (!cold) for (const p of paths) fs.readFileSync(p);
     const walls = [];
     const wcs = [];
     const nodes = [];
     const rss = [];
     let rows;
     for (let i = 0; i < runs; i++) {
+      before();
       nodes.push((await timed(process.execPath, ['-e', NODE_LINE_COUNT, ...paths])).wallMs);
+      before();
       const r = await timed(process.execPath, [CLI, 'diagnose-log', '--json', ...paths], { rss: true });
       if (r.code !== 2) throw new Error(`diagnose-log exited ${r.code}:\n${r.stderr.slice(-2000)}`);
       walls.push(r.wallMs);
       if (r.rssKb !== undefined) rss.push(r.rssKb);
       rows ??= JSON.parse(r.stdout).files.reduce((n, f) => n + f.rows, 0);
+      before();
       if (wc) wcs.push((await timed('wc', ['-l', ...paths])).wallMs);
     }
-    const wallMs = median(walls);
-    return { name: `diagnose-log, ${label}`, runs, wallMs, rssKb: rss.length ? Math.max(...rss) : undefined, bytes: size(paths), rows, floorMs: wc ? median(wcs) : undefined, nodeFloorMs: median(nodes) };
-  };
-  // From disk: what an admin sees on logs not read lately. Linux as root only (drop_caches).
-  const measureCold = async (label, paths, runs) => {
-    log(`diagnose-log on ${label}, from disk: ${runs} runs, page cache dropped before each side …`);
-    const walls = [];
-    const wcs = [];
-    const nodes = [];
-    const rss = [];
-    let rows;
-    for (let i = 0; i < runs; i++) {
-      dropCaches();
-      nodes.push((await timed(process.execPath, ['-e', NODE_LINE_COUNT, ...paths])).wallMs);
-      dropCaches();
-      const r = await timed(process.execPath, [CLI, 'diagnose-log', '--json', ...paths], { rss: true });
-      if (r.code !== 2) throw new Error(`diagnose-log exited ${r.code}:\n${r.stderr.slice(-2000)}`);
-      walls.push(r.wallMs);
-      if (r.rssKb !== undefined) rss.push(r.rssKb);
-      rows ??= JSON.parse(r.stdout).files.reduce((n, f) => n + f.rows, 0);
-      dropCaches();
-      wcs.push((await timed('wc', ['-l', ...paths])).wallMs);
-    }
-    return { name: `diagnose-log, ${label}, from disk`, cold: true, runs, wallMs: median(walls), rssKb: rss.length ? Math.max(...rss) : undefined, bytes: size(paths), rows, floorMs: median(wcs), nodeFloorMs: median(nodes) };
+    return {
+      name: `diagnose-log, ${label}${cold ? ', from disk' : ''}`,
+      runs,
+      wallMs: median(walls),
+      rssKb: rss.length ? Math.max(...rss) : undefined,
+      bytes: size(paths),
+      rows,
+      floorMs: wc ? median(wcs) : undefined,
+      nodeFloorMs: median(nodes),
+    };
   };
   try {
     const small = await measure(`1 file (${bytes(size(one))})`, one, Math.max(cfg.logRuns, 3));
     const big = await measure(`${files.length} files (${bytes(size(files))})`, files, cfg.logRuns);
     const results = [small, big];
-    if (wc && canDropCaches()) results.push(await measureCold(`${files.length} files (${bytes(size(files))})`, files, cfg.logRuns));
+    if (wc && canDropCaches()) results.push(await measure(`${files.length} files (${bytes(size(files))})`, files, cfg.logRuns, { cold: true }));
     else log('diagnose-log from disk: skipped (needs root on Linux to drop the page cache)');
     return { genMs, dir: keep ? dir : undefined, results };
   } finally {
