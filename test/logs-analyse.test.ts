@@ -79,6 +79,8 @@ describe('per-user analysis', () => {
     expect(u).toMatchObject({ grants: 2, denials: 2, highestSessionCount: 5, denialsAtSessionCap: 2 });
     expect(u!.verdict.code).toBe('matches-QLIK-88038');
     expect(u!.verdict.reason).toContain('2 denials at SessionCount 5');
+    // The session cap is the pass's own evidence: no hedge needed.
+    expect(u!.verdict.advice).toBeUndefined();
     expect(u!.verdict.reason).toContain('highest SessionCount 5');
   });
 

@@ -114,6 +114,8 @@ describe('diagnoseLogs on the real samples', () => {
     // 120 audit rows (2019-01-31 16:59 … 02-01 03:59) + 100 trace rows (04:59 … 13:59): no overlap, no twins.
     expect(q).toMatchObject({ user: 'DOMAIN\\qvservice', grants: 0, denials: 220, denialsBySource: { audit: 120, license: 100, both: 0 } });
     expect(q.verdict.code).toBe('matches-QLIK-88038');
+    // Bursts alone, no SessionCount in these rows: the verdict says to confirm the pass with the audit.
+    expect(q.verdict.advice).toContain('run the audit first');
     expect(q.restConnectorBursts.typicalMinute).toBe(59);
     expect(q.hours.filter((n) => n > 0)).toHaveLength(22);
     const admin = user(d, 'DOMAIN\\administrator')!;

@@ -262,7 +262,12 @@ export function verdictFor(r: Omit<UserReport, 'verdict'>): Verdict {
     }
     if (r.denialsAtSessionCap > 0) parts.push(`${r.denialsAtSessionCap} denials at SessionCount ${SESSION_CAP} (the session cap of an access pass)`);
     parts.push(cap);
-    return { code: 'matches-QLIK-88038', text: 'matches QLIK-88038', reason: parts.join('; '), fix: fixSteps(r.user) };
+    const verdict: Verdict = { code: 'matches-QLIK-88038', text: 'matches QLIK-88038', reason: parts.join('; '), fix: fixSteps(r.user) };
+    // Bursts alone do not show the pass: an account holding none is denied by the connectors the same way.
+    if (r.denialsAtSessionCap === 0) {
+      verdict.advice = `these rows do not show the session cap of a pass: run the audit first; it confirms the case when ${r.user} holds an access allocation, and if it holds none the denials have another cause (check the license and its access rules)`;
+    }
+    return verdict;
   }
   const top = r.denialSources[0];
   const hosts = r.clientHosts.slice(0, 3).map((h) => h.host).join(', ');
