@@ -5,7 +5,7 @@
  */
 import Table from 'cli-table3';
 import { describe, expect, it } from 'vitest';
-import { boxTable, displayWidth } from '../src/logs/text-table.js';
+import { boxTable, displayWidth } from '../src/output/text-table.js';
 import { mayDecide, outcomeOf, readMessage, type MessageFacts } from '../src/logs/messages.js';
 
 describe('box table', () => {

@@ -12,7 +12,7 @@ import { JOURNAL_FORMAT, JOURNAL_VERSION, defaultJournalPath, writeJournal, type
 import { describeStep, stepNeedsPassword, type Plan } from '../remedy/steps.js';
 import { renderPlan, renderSummary, stepLine, tally } from '../output/plan-report.js';
 import { info, out, outJson, warn } from '../output/stdio.js';
-import { confirmChange, obtainPassword } from './interaction.js';
+import { confirmChange, hasTerminal, obtainPassword } from './interaction.js';
 import { connectionPassword } from '../remedy/credential.js';
 import { shellQuote } from '../remedy/findings.js';
 import type { CommonFlags } from './session.js';
@@ -52,7 +52,7 @@ function applyLine(req: ChangeRequest, flags: ChangeFlags): string {
   if (flags.passwordStdin && req.plan.steps.some(stepNeedsPassword)) extra.push('--password-stdin');
   if (flags.journal) extra.push('--journal', shellQuote(flags.journal));
   const line = [req.rerun, ...extra].join(' ');
-  return process.stdin.isTTY ? line : `${line}  (add --yes: there is no terminal to confirm on)`;
+  return hasTerminal() ? line : `${line}  (add --yes: there is no terminal to confirm on)`;
 }
 
 export async function runChange(client: QrsClient, flags: ChangeFlags, req: ChangeRequest): Promise<number> {

@@ -6,7 +6,7 @@ import type { Bursts, UserReport } from './analyse.js';
 import type { Diagnosis } from './diagnose.js';
 import { KIND_LABEL } from './rows.js';
 import { formatIso, formatServerTime, type Stamp } from './time.js';
-import { boxTable, type Cell } from './text-table.js';
+import { boxTable, type Cell } from '../output/text-table.js';
 
 export type ReportFormat = 'table' | 'markdown' | 'json';
 

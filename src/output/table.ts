@@ -1,15 +1,12 @@
-/** Terminal tables (cli-table3) and Markdown tables from the same rows. */
-import Table from 'cli-table3';
+/** Terminal tables and Markdown tables from the same rows. */
+import { boxTable } from './text-table.js';
 
+/**
+ * One line per row, as in the QMC's lists; rules between rows only when a cell holds several lines,
+ * where they tell the rows apart.
+ */
 export function textTable(head: string[], rows: string[][]): string {
-  const t = new Table({ head, style: { head: [], border: [] }, wordWrap: true });
-  for (const r of rows) t.push(r);
-  const text = t.toString();
-  // One line per row, as in the QMC's lists; rules between rows only when a cell holds several lines.
-  if (rows.some((r) => r.some((c) => c.includes('\n')))) return text;
-  const lines = text.split('\n');
-  const headerRule = lines.findIndex((line) => line.startsWith('├'));
-  return lines.filter((line, i) => i === headerRule || !line.startsWith('├')).join('\n');
+  return boxTable(head, rows, { rules: rows.some((r) => r.some((c) => c.includes('\n'))) });
 }
 
 function mdCell(s: string): string {

@@ -1,5 +1,5 @@
 /**
- * Box tables for the diagnose-log report, drawn exactly like cli-table3's default style (no colours,
+ * Box tables for every terminal report, drawn exactly like cli-table3's default style (no colours,
  * one space of padding, a rule between rows) but in linear time: cli-table3 checks every cell against
  * every earlier one for row spans, so a report on a log of 10,000 users would take minutes to draw.
  */
