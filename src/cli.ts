@@ -114,6 +114,7 @@ export function buildProgram(): Command {
     .option('--format <format>', 'table | json | markdown', 'table')
     .option('--json', 'one JSON document on stdout (same as --format json)')
     .option('--out <file>', 'also write the report to this file')
+    .option('--threads <n>', 'parse threads (default: one per CPU, at most 4, for 32 MiB of logs or more; 0: none)')
     .action(lazy(() => import('./commands/diagnose-log.js')));
 
   return program;

@@ -23,7 +23,7 @@ interface Run {
 
 function qrsfix(...args: string[]): Promise<Run> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, 'diagnose-log', ...args], { cwd: REPO, env: { ...process.env, NO_COLOR: '1' } }, (err, stdout, stderr) => {
+    execFile(process.execPath, [CLI, 'diagnose-log', ...args], { cwd: REPO, env: { ...process.env, NO_COLOR: '1' }, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
       const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
       resolve({ code, stdout, stderr });
     });
@@ -95,6 +95,30 @@ describe('qrsfix diagnose-log (built CLI)', () => {
     const r = await qrsfix(cleanLog, '--json');
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ exitCode: 0, totals: { denials: 0, grants: 1 } });
+  });
+
+  it('reports the same with parse threads as without them: samples, and 12 MB in runs across 4 files plus the license trace', async () => {
+    const big = path.join(dir, 'generated');
+    const { generateAuditLogs } = (await import(path.join(REPO, 'scripts/gen-audit-logs.mjs'))) as {
+      generateAuditLogs(dir: string, o: { mb: number; files: number }): Promise<unknown>;
+    };
+    await generateAuditLogs(big, { mb: 12, files: 4 });
+    for (const input of [[SAMPLES], [big, path.join(SAMPLES, 'QLIKSERVER1_License_Repository.txt')]]) {
+      const main = await qrsfix(...input, '--json', '--threads', '0');
+      expect(main.code).toBe(2);
+      const report = JSON.parse(main.stdout) as { files: Array<{ rows: number }>; totals: { denials: number } };
+      expect(report.totals.denials).toBeGreaterThan(0);
+      for (const threads of ['1', '3']) {
+        const r = await qrsfix(...input, '--json', '--threads', threads);
+        expect({ code: r.code, stdout: r.stdout }).toEqual({ code: 2, stdout: main.stdout });
+      }
+    }
+  });
+
+  it('exits 1 on a bad --threads', async () => {
+    const r = await qrsfix(SAMPLES, '--threads', 'many');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('--threads "many" is not a number of threads');
   });
 
   it('exits 1 naming a missing path', async () => {

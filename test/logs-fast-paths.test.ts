@@ -90,9 +90,28 @@ describe('message reader', () => {
     "Access denied for User: 'DOMAIN\\x', access granted for user too, OperationType: 'Timedout'",
     'OperationType: ',
     '',
+    // Characters whose lower case is longer (İ) or ASCII (the Kelvin sign K): labels stay where they were.
+    "Hostİname: 'a', User: 'DOMAİN\\İsmail', SESSİONID: 'no', SessionID: 'yes', OperatİonType: 'No', operationtype: 'UsageDenied'",
+    "\u212Aelvin İİİ Login access denied for SessionID: 'k1', Hostname: \"::1\"",
+    'Login AccesS DENIED for sessionID:"q", hostname:x',
   ];
   it.each(messages)('reads %j as the regex per label did', (m) => {
     expect(readMessage(m)).toEqual(readMessageSlowly(m));
+  });
+
+  it('reads 20,000 random messages as the regex per label did', () => {
+    let seed = 88038;
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const pick = <T,>(xs: T[]): T => xs[Math.floor(rand() * xs.length)]!;
+    const labels = ['User', 'user', 'USER', 'SessionID', 'sessionid', 'SessionCount', 'Hostname', 'HOSTNAME', 'OperationType', 'xUser', '_user', 'İser', 'Sessİonid'];
+    const values = ["'DOMAIN\\x'", "''", "' '", "'", '"', '"::1"', '""', "'::ffff:10.0.0.1'", 'abc', '12', "'7'", '"x9"', '-1', 'a.b+c/d=e-f', ',', ' ', '\u00a0x', '\u2028', 'Usage_Denied', "'unterminated", '日本', 'K'];
+    const glue = [': ', ':', ' : ', ', ', ' ', '', "'", 'access ', 'Login access denied for ', 'access granted for user ', 'session '];
+    for (let t = 0; t < 20_000; t++) {
+      let m = '';
+      const parts = 1 + Math.floor(rand() * 8);
+      for (let p = 0; p < parts; p++) m += pick(glue) + (rand() < 0.7 ? pick(labels) + pick([': ', ': ', ':', ' ']) : '') + pick(values);
+      expect(readMessage(m), JSON.stringify(m)).toEqual(readMessageSlowly(m));
+    }
   });
 
   it.each(messages)('skips %j early only when no outcome could come of it', (m) => {

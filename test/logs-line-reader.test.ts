@@ -1,6 +1,6 @@
 /**
- * The chunked line reader and the run-at-a-time merge, which replaced node:readline and a row-by-row
- * async generator for speed: they must split and order exactly as those did.
+ * The reading in runs of lines and the run-at-a-time merge, which replaced node:readline and a
+ * row-by-row async generator for speed: they must split and order exactly as those did.
  */
 import { createReadStream } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -8,8 +8,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MORE, openLines } from '../src/logs/line-reader.js';
+import { forEachLine } from '../src/logs/chunk-parse.js';
+import { ChunkReader } from '../src/logs/chunk-reader.js';
 import { mergeByTime, type LogFile } from '../src/logs/merge.js';
+import { inThreadParser } from '../src/logs/parse-pool.js';
 import { readHeader, type AccessRow } from '../src/logs/rows.js';
 import { prng } from '../src/util/prng.js';
 
@@ -29,19 +31,15 @@ async function viaReadline(file: string): Promise<string[]> {
   return lines;
 }
 
-async function viaReader(file: string): Promise<string[]> {
-  const src = openLines(file);
+/** Runs of `runBytes` (small, so that lines straddle many of them), each split on its own. */
+async function viaReader(file: string, runBytes = 4096): Promise<string[]> {
+  const reader = new ChunkReader(file, runBytes);
   const lines: string[] = [];
-  for (;;) {
-    const line = src.take();
-    if (line === MORE) {
-      await src.fill();
-      continue;
-    }
-    if (line === undefined) break;
-    lines.push(line);
+  for (let run = await reader.next(); run; run = await reader.next()) {
+    const text = run.bytes.toString('utf8');
+    forEachLine(text, run.first, (line) => lines.push(line));
   }
-  src.close();
+  reader.close();
   return lines;
 }
 
@@ -80,20 +78,26 @@ describe('line reader', () => {
     }
   });
 
-  it('next() reads the same lines as take()/fill()', async () => {
-    const file = path.join(dir, 'next.txt');
-    await writeFile(file, 'one\r\ntwo\r\n'.repeat(30_000));
-    const src = openLines(file);
-    const lines: string[] = [];
-    for (let l = await src.next(); l !== undefined; l = await src.next()) lines.push(l);
-    src.close();
-    expect(lines).toEqual(await viaReadline(file));
+  it('reads runs of the default size the same way', async () => {
+    const file = path.join(dir, 'big-runs.txt');
+    await writeFile(file, `\uFEFFone\r\n${'two\r\n'.repeat(500_000)}x`);
+    expect(await viaReader(file, undefined)).toEqual(await viaReadline(file));
+  });
+
+  it('ends each run after a line end, except the last one of a file without it', async () => {
+    const file = path.join(dir, 'runs.txt');
+    await writeFile(file, `${'a'.repeat(10)}\n${'b'.repeat(5000)}\r\nc\rd\nlast`);
+    const reader = new ChunkReader(file, 4096);
+    const runs: string[] = [];
+    for (let run = await reader.next(); run; run = await reader.next()) runs.push(run.bytes.toString('latin1'));
+    reader.close();
+    expect(runs).toEqual([`${'a'.repeat(10)}\n`, `${'b'.repeat(5000)}\r\nc\rd\n`, 'last']);
   });
 
   it('rejects a file that cannot be opened', async () => {
-    const src = openLines(path.join(dir, 'missing.txt'));
-    await expect(src.fill()).rejects.toMatchObject({ code: 'ENOENT' });
-    src.close();
+    const reader = new ChunkReader(path.join(dir, 'missing.txt'));
+    await expect(reader.next()).rejects.toMatchObject({ code: 'ENOENT' });
+    reader.close();
   });
 });
 
@@ -167,7 +171,7 @@ describe('merge by time', () => {
       }
       const got: string[] = [];
       const done: string[] = [];
-      await mergeByTime(logs, () => true, (s) => done.push(s.path), (row: AccessRow) => got.push(row.user.split('\\')[1]!));
+      await mergeByTime(logs, () => true, (s) => done.push(s.path), (row: AccessRow) => got.push(row.user.split('\\')[1]!), inThreadParser());
       expect(got).toEqual(reference(files));
       expect(done.sort()).toEqual(logs.map((l) => l.path).sort());
     }

@@ -16,6 +16,7 @@ export interface DiagnoseLogOptions {
   format?: string;
   json?: boolean;
   out?: string;
+  threads?: string;
 }
 
 /** Checked by hand: this offline command needs neither zod nor the QRS client loaded (they cost startup). */
@@ -23,7 +24,7 @@ function validOptions(value: unknown): value is DiagnoseLogOptions {
   if (typeof value !== 'object' || value === null) return false;
   const o = value as Record<string, unknown>;
   const optional = (v: unknown, type: 'string' | 'boolean') => v === undefined || typeof v === type;
-  return optional(o.user, 'string') && optional(o.since, 'string') && optional(o.format, 'string') && optional(o.json, 'boolean') && optional(o.out, 'string');
+  return optional(o.user, 'string') && optional(o.since, 'string') && optional(o.format, 'string') && optional(o.json, 'boolean') && optional(o.out, 'string') && optional(o.threads, 'string');
 }
 
 function reportFormat(opts: DiagnoseLogOptions): ReportFormat {
@@ -35,17 +36,24 @@ function reportFormat(opts: DiagnoseLogOptions): ReportFormat {
   return opts.json ? 'json' : format;
 }
 
+function parseThreads(text: string): number {
+  if (!/^\d{1,2}$/.test(text.trim()) || Number(text) > 64) throw usageError(`--threads "${text}" is not a number of threads from 0 to 64`, 'e.g. --threads 2; 0 parses in the main thread');
+  return Number(text);
+}
+
 export async function run(paths: string[], options: DiagnoseLogOptions = {}): Promise<number> {
   // Checked at run time too: commander hands over whatever argv held.
   if (!Array.isArray(paths) || paths.length === 0 || !paths.every((p) => typeof p === 'string') || !validOptions(options)) {
     throw usageError('diagnose-log: unexpected arguments', 'qrsfix diagnose-log <file|folder>... [--user DIR\\id] [--since date] [--json | --format markdown]');
   }
-  const opts: DiagnoseLogOptions = { user: options.user, since: options.since, format: options.format, json: options.json, out: options.out };
+  const opts: DiagnoseLogOptions = { user: options.user, since: options.since, format: options.format, json: options.json, out: options.out, threads: options.threads };
   const format = reportFormat(opts);
   const user = opts.user !== undefined ? parseAccount(opts.user, '--user') : undefined;
   const since = opts.since !== undefined ? parseSince(opts.since) : undefined;
 
-  const diagnosis = await diagnoseLogs(paths, { ...(user && { user }), ...(since && { since }) }, { info, warn });
+  const threads = opts.threads !== undefined ? parseThreads(opts.threads) : undefined;
+
+  const diagnosis = await diagnoseLogs(paths, { ...(user && { user }), ...(since && { since }), ...(threads !== undefined && { threads }) }, { info, warn });
   const code = diagnosis.totals.denials > 0 ? EXIT.findings : EXIT.ok;
 
   let text: string;

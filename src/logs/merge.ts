@@ -7,8 +7,10 @@
  * overlap, so a folder of hundreds of archives holds two or three files open, not hundreds.
  */
 import { QrsfixError } from '../errors.js';
-import { MORE, openLines, type LineSource } from './line-reader.js';
-import { parseLine, type AccessRow, type Header, type LogKind } from './rows.js';
+import { unpackRows, type PackedChunk } from './chunk-parse.js';
+import { ChunkReader } from './chunk-reader.js';
+import type { ChunkParser } from './parse-pool.js';
+import type { AccessRow, Header, LogKind } from './rows.js';
 import type { Stamp } from './time.js';
 
 export interface LogFile {
@@ -28,57 +30,81 @@ export interface FileSummary {
   last?: Stamp;
 }
 
+/** take() returns this when the runs parsed so far are used up and fill() must be awaited. */
+export const MORE: unique symbol = Symbol('more');
+
+/**
+ * One file's kept access rows in order. Its runs are read and parsed `parser.depth` ahead of the
+ * merge (in worker threads, when the parser has them), and taken back in file order.
+ */
 class FileCursor {
   readonly summary: FileSummary;
-  private readonly lines: LineSource;
-  private sawHeader = false;
+  private readonly reader: ChunkReader;
+  private readonly ahead: Array<Promise<PackedChunk | undefined>> = [];
+  private lastRead: Promise<unknown> = Promise.resolve();
+  private rows: AccessRow[] = [];
+  private at = 0;
+  private ended = false;
 
   constructor(
     private readonly file: LogFile,
     private readonly keep: (row: AccessRow) => boolean,
+    private readonly parser: ChunkParser,
   ) {
     this.summary = { path: file.path, kind: file.header.kind, rows: 0, accessRows: 0, malformed: 0, signature: false };
-    this.lines = openLines(file.path);
+    this.reader = new ChunkReader(file.path);
   }
 
   /** The next kept access row; MORE when fill() must be awaited first; undefined at the end. */
   take(): AccessRow | undefined | typeof MORE {
-    for (;;) {
-      const line = this.lines.take();
-      if (line === undefined || line === MORE) return line;
-      if (!this.sawHeader) {
-        // The sniff already read the header; here it only has to be stepped over.
-        if (line.trim().length > 0) this.sawHeader = true;
-        continue;
-      }
-      const parsed = parseLine(this.file.header, line);
-      switch (parsed.type) {
-        case 'blank':
-          continue;
-        case 'signature':
-          this.summary.signature = true;
-          continue;
-        case 'malformed':
-          this.summary.malformed++;
-          continue;
-        case 'other':
-          this.count(parsed.stamp);
-          continue;
-        case 'access':
-          this.count(parsed.row.stamp);
-          this.summary.accessRows++;
-          if (this.keep(parsed.row)) return parsed.row;
-      }
+    while (this.at < this.rows.length) {
+      const row = this.rows[this.at++]!;
+      if (this.keep(row)) return row;
     }
+    return this.ended ? undefined : MORE;
+  }
+
+  /** Reads one more run after the ones already asked for, and has it parsed. */
+  private readAhead(): void {
+    const read = this.lastRead.then(() => this.reader.next());
+    this.lastRead = read.catch(() => {});
+    const parsed = read.then((run) => (run ? this.parser.parse(run, this.file.header) : undefined));
+    // Awaited in order by fill(); until then a failure must not count as unhandled.
+    parsed.catch(() => {});
+    this.ahead.push(parsed);
   }
 
   async fill(): Promise<void> {
+    if (this.ended) return;
+    while (this.ahead.length < this.parser.depth) this.readAhead();
+    let chunk: PackedChunk | undefined;
     try {
-      await this.lines.fill();
+      chunk = await this.ahead.shift()!;
     } catch (err) {
       // The sniff could read the start; a copy still being written or a share that drops can fail later.
-      throw new QrsfixError('input', `cannot read ${this.file.path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, undefined, { cause: err });
+      const code = (err as NodeJS.ErrnoException).code;
+      throw new QrsfixError('input', `cannot read ${this.file.path}: ${code ?? (err as Error).message ?? String(err)}`, undefined, { cause: err });
     }
+    if (!chunk) {
+      this.ended = true;
+      this.rows = [];
+      this.at = 0;
+      return;
+    }
+    this.readAhead();
+    this.absorb(chunk);
+  }
+
+  private absorb(chunk: PackedChunk): void {
+    const s = this.summary;
+    s.rows += chunk.rows;
+    s.accessRows += chunk.accessRows;
+    s.malformed += chunk.malformed;
+    s.signature ||= chunk.signature;
+    if (chunk.first && (!s.first || chunk.first.at < s.first.at)) s.first = chunk.first;
+    if (chunk.last && (!s.last || chunk.last.at > s.last.at)) s.last = chunk.last;
+    this.rows = unpackRows(chunk, this.file.header.kind);
+    this.at = 0;
   }
 
   async next(): Promise<AccessRow | undefined> {
@@ -89,14 +115,8 @@ class FileCursor {
     }
   }
 
-  private count(stamp: Stamp): void {
-    this.summary.rows++;
-    if (!this.summary.first || stamp.at < this.summary.first.at) this.summary.first = stamp;
-    if (!this.summary.last || stamp.at > this.summary.last.at) this.summary.last = stamp;
-  }
-
   close(): void {
-    this.lines.close();
+    this.reader.close();
   }
 }
 
@@ -115,6 +135,7 @@ export async function mergeByTime(
   keep: (row: AccessRow) => boolean,
   done: (summary: FileSummary) => void,
   emit: (row: AccessRow) => void,
+  parser: ChunkParser,
 ): Promise<void> {
   const pending = [...files].sort((a, b) => a.firstAt - b.firstAt);
   const active: Active[] = [];
@@ -123,7 +144,7 @@ export async function mergeByTime(
     for (;;) {
       let min = earliest(active);
       while (pending.length > 0 && (min === undefined || pending[0]!.firstAt <= min.head.stamp.at)) {
-        const cursor = new FileCursor(pending.shift()!, keep);
+        const cursor = new FileCursor(pending.shift()!, keep, parser);
         opened.push(cursor);
         const head = await cursor.next();
         if (head) active.push({ cursor, head });

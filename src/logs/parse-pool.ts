@@ -1,0 +1,118 @@
+/**
+ * Where the runs of log lines are parsed: in worker threads, so that a big folder is parsed on all
+ * cores while the main thread merges the rows in time order and aggregates them, or, for small inputs
+ * (where starting a thread costs more than it saves) and on request, in the main thread.
+ */
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { parseChunk, type PackedChunk } from './chunk-parse.js';
+import type { Run } from './chunk-reader.js';
+import type { Header } from './rows.js';
+
+export interface ParseJob {
+  id: number;
+  bytes: Uint8Array;
+  header: Header;
+  first: boolean;
+}
+
+export type ParseReply = { id: number; chunk: PackedChunk } | { id: number; error: string };
+
+export interface ChunkParser {
+  /** How many runs of one file to read and parse ahead of the merge. */
+  readonly depth: number;
+  parse(run: Run, header: Header): Promise<PackedChunk>;
+  close(): Promise<void>;
+}
+
+/** Parses in the calling thread, when the run is handed over: no thread to start. */
+export function inThreadParser(): ChunkParser {
+  return {
+    depth: 2,
+    parse: (run, header) => Promise.resolve().then(() => parseChunk(run.bytes, header, run.first)),
+    close: () => Promise.resolve(),
+  };
+}
+
+/** Below this much log the main thread parses faster than it could start threads (~30 ms each). */
+export const THREADS_FROM_BYTES = 32 * 1024 * 1024;
+
+/** The default: one thread per core, at most 4 (the merge after them is single-threaded). */
+export function defaultThreads(totalBytes: number): number {
+  return totalBytes < THREADS_FROM_BYTES ? 0 : Math.min(availableParallelism(), 4);
+}
+
+interface Pending {
+  resolve(chunk: PackedChunk): void;
+  reject(err: Error): void;
+  worker: Worker;
+}
+
+class WorkerParser implements ChunkParser {
+  readonly depth: number;
+  private readonly workers: Worker[] = [];
+  private readonly load = new Map<Worker, number>();
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 0;
+  private failure: Error | undefined;
+
+  constructor(private readonly threads: number) {
+    // Two runs per thread, so that none waits while the merge is busy with the rows of the last one.
+    this.depth = 2 * threads + 2;
+  }
+
+  private start(): void {
+    for (let i = 0; i < this.threads; i++) {
+      const worker = new Worker(new URL('./parse-worker.js', import.meta.url));
+      worker.on('message', (reply: ParseReply) => this.settle(worker, reply));
+      worker.on('error', (err) => this.fail(new Error(`a parse thread failed: ${err.message}`, { cause: err })));
+      worker.on('exit', (code) => {
+        if (code !== 0 && !this.failure) this.fail(new Error(`a parse thread stopped (exit code ${code})`));
+      });
+      this.workers.push(worker);
+      this.load.set(worker, 0);
+    }
+  }
+
+  parse(run: Run, header: Header): Promise<PackedChunk> {
+    if (this.failure) return Promise.reject(this.failure);
+    if (this.workers.length === 0) this.start();
+    // The least busy thread; the run's memory moves to it.
+    let worker = this.workers[0]!;
+    for (const w of this.workers) if (this.load.get(w)! < this.load.get(worker)!) worker = w;
+    const id = this.nextId++;
+    this.load.set(worker, this.load.get(worker)! + 1);
+    const job: ParseJob = { id, bytes: run.bytes, header, first: run.first };
+    return new Promise<PackedChunk>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject, worker });
+      worker.postMessage(job, [run.bytes.buffer as ArrayBuffer]);
+    });
+  }
+
+  private settle(worker: Worker, reply: ParseReply): void {
+    const p = this.pending.get(reply.id);
+    if (!p) return;
+    this.pending.delete(reply.id);
+    this.load.set(worker, this.load.get(worker)! - 1);
+    if ('chunk' in reply) p.resolve(reply.chunk);
+    else p.reject(new Error(`a parse thread failed: ${reply.error}`));
+  }
+
+  private fail(err: Error): void {
+    this.failure ??= err;
+    for (const p of this.pending.values()) p.reject(this.failure);
+    this.pending.clear();
+  }
+
+  async close(): Promise<void> {
+    this.failure ??= new Error('the parse threads were closed');
+    const workers = this.workers.splice(0);
+    await Promise.all(workers.map((w) => w.terminate()));
+    this.fail(this.failure);
+  }
+}
+
+/** `threads` 0: the main thread parses. */
+export function chunkParser(threads: number): ChunkParser {
+  return threads > 0 ? new WorkerParser(threads) : inThreadParser();
+}
