@@ -7,7 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { forEachLine, parseChunk, unpackRows, type ChunkCounts } from '../src/logs/chunk-parse.js';
-import { ChunkReader } from '../src/logs/chunk-reader.js';
+import { BufferPool, ChunkReader } from '../src/logs/chunk-reader.js';
 import { Fields, parseLine, type AccessRow } from '../src/logs/rows.js';
 import { prng } from '../src/util/prng.js';
 import { sniffLogFile } from '../src/logs/sniff.js';
@@ -47,7 +47,7 @@ async function inRuns(file: string, runBytes: number): Promise<{ counts: ChunkCo
   if (sniffed.status !== 'log') throw new Error('not a log');
   const counts: ChunkCounts = { rows: 0, accessRows: 0, malformed: 0, signature: false };
   const rows: AccessRow[] = [];
-  const reader = new ChunkReader(file, runBytes);
+  const reader = new ChunkReader(file, new BufferPool(runBytes));
   for (let run = await reader.next(); run; run = await reader.next()) {
     const c = parseChunk(run.bytes, sniffed.header, run.first);
     counts.rows += c.rows;

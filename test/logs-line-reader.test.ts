@@ -9,7 +9,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { forEachLine } from '../src/logs/chunk-parse.js';
-import { ChunkReader } from '../src/logs/chunk-reader.js';
+import { BufferPool, ChunkReader } from '../src/logs/chunk-reader.js';
 import { mergeByTime, type LogFile } from '../src/logs/merge.js';
 import { inThreadParser } from '../src/logs/parse-pool.js';
 import { readHeader, type AccessRow } from '../src/logs/rows.js';
@@ -33,7 +33,7 @@ async function viaReadline(file: string): Promise<string[]> {
 
 /** Runs of `runBytes` (small, so that lines straddle many of them), each split on its own. */
 async function viaReader(file: string, runBytes = 4096): Promise<string[]> {
-  const reader = new ChunkReader(file, runBytes);
+  const reader = new ChunkReader(file, new BufferPool(runBytes));
   const lines: string[] = [];
   for (let run = await reader.next(); run; run = await reader.next()) {
     const text = run.bytes.toString('utf8');
@@ -87,7 +87,7 @@ describe('line reader', () => {
   it('ends each run after a line end, except the last one of a file without it', async () => {
     const file = path.join(dir, 'runs.txt');
     await writeFile(file, `${'a'.repeat(10)}\n${'b'.repeat(5000)}\r\nc\rd\nlast`);
-    const reader = new ChunkReader(file, 4096);
+    const reader = new ChunkReader(file, new BufferPool(4096));
     const runs: string[] = [];
     for (let run = await reader.next(); run; run = await reader.next()) runs.push(run.bytes.toString('latin1'));
     reader.close();

@@ -8,7 +8,7 @@
  */
 import { QrsfixError } from '../errors.js';
 import { unpackRows, type PackedChunk } from './chunk-parse.js';
-import { ChunkReader } from './chunk-reader.js';
+import { BufferPool, ChunkReader } from './chunk-reader.js';
 import type { ChunkParser } from './parse-pool.js';
 import type { AccessRow, Header, LogKind } from './rows.js';
 import type { Stamp } from './time.js';
@@ -50,9 +50,10 @@ class FileCursor {
     private readonly file: LogFile,
     private readonly keep: (row: AccessRow) => boolean,
     private readonly parser: ChunkParser,
+    private readonly pool: BufferPool,
   ) {
     this.summary = { path: file.path, kind: file.header.kind, rows: 0, accessRows: 0, malformed: 0, signature: false };
-    this.reader = new ChunkReader(file.path);
+    this.reader = new ChunkReader(file.path, pool);
   }
 
   /** The next kept access row; MORE when fill() must be awaited first; undefined at the end. */
@@ -68,7 +69,12 @@ class FileCursor {
   private readAhead(): void {
     const read = this.lastRead.then(() => this.reader.next());
     this.lastRead = read.catch(() => {});
-    const parsed = read.then((run) => (run ? this.parser.parse(run, this.file.header) : undefined));
+    const parsed = read.then(async (run) => {
+      if (!run) return undefined;
+      const { chunk, bytes } = await this.parser.parse(run, this.file.header);
+      this.pool.release(bytes);
+      return chunk;
+    });
     // Awaited in order by fill(); until then a failure must not count as unhandled.
     parsed.catch(() => {});
     this.ahead.push(parsed);
@@ -138,13 +144,14 @@ export async function mergeByTime(
   parser: ChunkParser,
 ): Promise<void> {
   const pending = [...files].sort((a, b) => a.firstAt - b.firstAt);
+  const pool = new BufferPool();
   const active: Active[] = [];
   const opened: FileCursor[] = [];
   try {
     for (;;) {
       let min = earliest(active);
       while (pending.length > 0 && (min === undefined || pending[0]!.firstAt <= min.head.stamp.at)) {
-        const cursor = new FileCursor(pending.shift()!, keep, parser);
+        const cursor = new FileCursor(pending.shift()!, keep, parser, pool);
         opened.push(cursor);
         const head = await cursor.next();
         if (head) active.push({ cursor, head });

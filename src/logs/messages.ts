@@ -24,6 +24,9 @@ export interface MessageFacts {
 
 const DENIED_WORDING = /access was denied for user|login access denied|no available access type|access denied for user/i;
 const GRANTED_WORDING = /access granted for user/i;
+// Module constants, not literals in the functions: a literal is a new RegExp object at every call.
+const MAY_DECIDE = /denied|granted|operationtype|no available access type/i;
+const ABOUT_ACCESS = /session|user:|access/i;
 
 function isWordChar(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
@@ -101,7 +104,7 @@ function isLabelAt(message: string, end: number, name: string): boolean {
 
 /** True when the message can decide an access outcome (OperationType or one of the wordings). */
 export function mayDecide(message: string): boolean {
-  return /denied|granted|operationtype|no available access type/i.test(message);
+  return MAY_DECIDE.test(message);
 }
 
 /**
@@ -113,7 +116,7 @@ export function mayDecide(message: string): boolean {
 export function readMessage(message: string): MessageFacts {
   const facts: MessageFacts = {};
   // Most rows of a big log are not about access; skip the scan for them.
-  if (!/session|user:|access/i.test(message)) return facts;
+  if (!ABOUT_ACCESS.test(message)) return facts;
   let found = 0;
   for (let colon = message.indexOf(': '); colon >= 0 && found !== ALL; colon = message.indexOf(': ', colon + 1)) {
     const at = colon + 2;

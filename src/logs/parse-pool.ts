@@ -16,12 +16,18 @@ export interface ParseJob {
   first: boolean;
 }
 
-export type ParseReply = { id: number; chunk: PackedChunk } | { id: number; error: string };
+/** The parsed run, and its bytes given back for the next run to be read into. */
+export interface Parsed {
+  chunk: PackedChunk;
+  bytes: Uint8Array;
+}
+
+export type ParseReply = ({ id: number } & Parsed) | { id: number; error: string };
 
 export interface ChunkParser {
   /** How many runs of one file to read and parse ahead of the merge. */
   readonly depth: number;
-  parse(run: Run, header: Header): Promise<PackedChunk>;
+  parse(run: Run, header: Header): Promise<Parsed>;
   close(): Promise<void>;
 }
 
@@ -29,7 +35,7 @@ export interface ChunkParser {
 export function inThreadParser(): ChunkParser {
   return {
     depth: 2,
-    parse: (run, header) => Promise.resolve().then(() => parseChunk(run.bytes, header, run.first)),
+    parse: (run, header) => Promise.resolve().then(() => ({ chunk: parseChunk(run.bytes, header, run.first), bytes: run.bytes })),
     close: () => Promise.resolve(),
   };
 }
@@ -43,7 +49,7 @@ export function defaultThreads(totalBytes: number): number {
 }
 
 interface Pending {
-  resolve(chunk: PackedChunk): void;
+  resolve(parsed: Parsed): void;
   reject(err: Error): void;
   worker: Worker;
 }
@@ -63,7 +69,9 @@ class WorkerParser implements ChunkParser {
 
   private start(): void {
     for (let i = 0; i < this.threads; i++) {
-      const worker = new Worker(new URL('./parse-worker.js', import.meta.url));
+      // A small young generation: parsing a run leaves only its packed rows alive, and the default
+      // lets each thread's heap grow by tens of megabytes before it collects, for no gain in speed.
+      const worker = new Worker(new URL('./parse-worker.js', import.meta.url), { resourceLimits: { maxYoungGenerationSizeMb: 8 } });
       worker.on('message', (reply: ParseReply) => this.settle(worker, reply));
       worker.on('error', (err) => this.fail(new Error(`a parse thread failed: ${err.message}`, { cause: err })));
       worker.on('exit', (code) => {
@@ -74,7 +82,7 @@ class WorkerParser implements ChunkParser {
     }
   }
 
-  parse(run: Run, header: Header): Promise<PackedChunk> {
+  parse(run: Run, header: Header): Promise<Parsed> {
     if (this.failure) return Promise.reject(this.failure);
     if (this.workers.length === 0) this.start();
     // The least busy thread; the run's memory moves to it.
@@ -83,7 +91,7 @@ class WorkerParser implements ChunkParser {
     const id = this.nextId++;
     this.load.set(worker, this.load.get(worker)! + 1);
     const job: ParseJob = { id, bytes: run.bytes, header, first: run.first };
-    return new Promise<PackedChunk>((resolve, reject) => {
+    return new Promise<Parsed>((resolve, reject) => {
       this.pending.set(id, { resolve, reject, worker });
       worker.postMessage(job, [run.bytes.buffer as ArrayBuffer]);
     });
@@ -94,7 +102,7 @@ class WorkerParser implements ChunkParser {
     if (!p) return;
     this.pending.delete(reply.id);
     this.load.set(worker, this.load.get(worker)! - 1);
-    if ('chunk' in reply) p.resolve(reply.chunk);
+    if ('chunk' in reply) p.resolve({ chunk: reply.chunk, bytes: reply.bytes });
     else p.reject(new Error(`a parse thread failed: ${reply.error}`));
   }
 

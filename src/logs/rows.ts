@@ -88,6 +88,7 @@ export type ParsedLine =
   | { type: 'malformed' };
 
 const SIGNATURE = 'Signature:\t';
+const USAGE_OPERATION = /^usage(denied|granted)$/i;
 
 /**
  * The field boundaries of one line, so that only the columns we read become strings: a multi-gigabyte
@@ -163,7 +164,7 @@ export function parseLine(header: Header, line: string): ParsedLine {
   const message = fields.get(header.col.message) ?? '';
   const operation = header.kind === 'license' ? fields.value(header.col.operation) : undefined;
   // Most rows are not access decisions: tell them cheaply (outcomeOf would say undefined for them too).
-  if (operation ? !/^usage(denied|granted)$/i.test(operation) : !mayDecide(message)) return { type: 'other', stamp };
+  if (operation ? !USAGE_OPERATION.test(operation) : !mayDecide(message)) return { type: 'other', stamp };
   const facts = readMessage(message);
   const outcome = outcomeOf(operation, facts);
   if (!outcome) return { type: 'other', stamp };
