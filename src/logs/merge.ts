@@ -87,6 +87,7 @@ class FileCursor {
     try {
       chunk = await this.ahead.shift()!;
     } catch (err) {
+      if (err instanceof QrsfixError) throw err;
       // The sniff could read the start; a copy still being written or a share that drops can fail later.
       const code = (err as NodeJS.ErrnoException).code;
       throw new QrsfixError('input', `cannot read ${this.file.path}: ${code ?? (err as Error).message ?? String(err)}`, undefined, { cause: err });

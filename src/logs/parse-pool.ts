@@ -5,6 +5,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { QrsfixError } from '../errors.js';
 import { parseChunk, type PackedChunk } from './chunk-parse.js';
 import type { Run } from './chunk-reader.js';
 import type { Header } from './rows.js';
@@ -48,6 +49,10 @@ export function defaultThreads(totalBytes: number): number {
   return totalBytes < THREADS_FROM_BYTES ? 0 : Math.min(availableParallelism(), 4);
 }
 
+function threadFailed(why: string, cause?: unknown): QrsfixError {
+  return new QrsfixError('input', `a parse thread failed: ${why}`, 'run again with --threads 0 to parse in the main thread', { cause });
+}
+
 interface Pending {
   resolve(parsed: Parsed): void;
   reject(err: Error): void;
@@ -60,7 +65,7 @@ class WorkerParser implements ChunkParser {
   private readonly load = new Map<Worker, number>();
   private readonly pending = new Map<number, Pending>();
   private nextId = 0;
-  private failure: Error | undefined;
+  private failure: QrsfixError | undefined;
 
   constructor(private readonly threads: number) {
     // Two runs per thread, so that none waits while the merge is busy with the rows of the last one.
@@ -73,9 +78,9 @@ class WorkerParser implements ChunkParser {
       // lets each thread's heap grow by tens of megabytes before it collects, for no gain in speed.
       const worker = new Worker(new URL('./parse-worker.js', import.meta.url), { resourceLimits: { maxYoungGenerationSizeMb: 8 } });
       worker.on('message', (reply: ParseReply) => this.settle(worker, reply));
-      worker.on('error', (err) => this.fail(new Error(`a parse thread failed: ${err.message}`, { cause: err })));
+      worker.on('error', (err) => this.fail(threadFailed(err.message, err)));
       worker.on('exit', (code) => {
-        if (code !== 0 && !this.failure) this.fail(new Error(`a parse thread stopped (exit code ${code})`));
+        if (code !== 0 && !this.failure) this.fail(threadFailed(`it stopped with exit code ${code}`));
       });
       this.workers.push(worker);
       this.load.set(worker, 0);
@@ -103,17 +108,17 @@ class WorkerParser implements ChunkParser {
     this.pending.delete(reply.id);
     this.load.set(worker, this.load.get(worker)! - 1);
     if ('chunk' in reply) p.resolve({ chunk: reply.chunk, bytes: reply.bytes });
-    else p.reject(new Error(`a parse thread failed: ${reply.error}`));
+    else p.reject(threadFailed(reply.error));
   }
 
-  private fail(err: Error): void {
+  private fail(err: QrsfixError): void {
     this.failure ??= err;
     for (const p of this.pending.values()) p.reject(this.failure);
     this.pending.clear();
   }
 
   async close(): Promise<void> {
-    this.failure ??= new Error('the parse threads were closed');
+    this.failure ??= new QrsfixError('input', 'the parse threads were closed');
     const workers = this.workers.splice(0);
     await Promise.all(workers.map((w) => w.terminate()));
     this.fail(this.failure);

@@ -13,7 +13,7 @@ port.on('message', (job: ParseJob) => {
   try {
     reply = { id: job.id, chunk: parseChunk(job.bytes, job.header, job.first), bytes: job.bytes };
   } catch (err) {
-    reply = { id: job.id, error: err instanceof Error ? (err.stack ?? err.message) : String(err) };
+    reply = { id: job.id, error: err instanceof Error ? err.message : String(err) };
   }
   // The typed arrays and the run's bytes move back: nothing is copied, and the bytes are read into again.
   port.postMessage(reply, 'chunk' in reply ? [reply.chunk.nums.buffer as ArrayBuffer, job.bytes.buffer as ArrayBuffer] : []);
