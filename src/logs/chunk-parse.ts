@@ -32,15 +32,36 @@ export interface PackedChunk extends ChunkCounts {
 }
 
 const NUMS = 4;
+const LF = 0x0a;
 const DENIED = 1;
 const SESSION_ID = 2;
 const HOST = 4;
 const ORIGIN = 8;
 const CONTEXT = 16;
 
-/** Logs are mostly ASCII, and then latin1 gives the same text by copying instead of decoding. */
-function decode(bytes: Uint8Array): string {
+/**
+ * The text of a run, in pieces of about PIECE_BYTES that end after an LF. Small enough for V8's young
+ * generation: a bigger string goes to the large-object space, fresh memory for every run, whose page
+ * faults cost more than the parsing (a sixth of the time with 256 KiB at once).
+ */
+const PIECE_BYTES = 64 * 1024;
+
+function* pieces(bytes: Uint8Array): Generator<string> {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  for (let start = 0; start < buf.length; ) {
+    let end = buf.length;
+    if (end - start > PIECE_BYTES) {
+      const lf = buf.lastIndexOf(LF, start + PIECE_BYTES - 1);
+      const cut = lf >= start ? lf : buf.indexOf(LF, start + PIECE_BYTES);
+      if (cut >= 0) end = cut + 1;
+    }
+    yield decode(buf.subarray(start, end));
+    start = end;
+  }
+}
+
+/** Logs are mostly ASCII, and then latin1 gives the same text by copying instead of decoding. */
+function decode(buf: Buffer): string {
   return isAscii(buf) ? buf.toString('latin1') : buf.toString('utf8');
 }
 
@@ -84,7 +105,8 @@ export function parseChunk(bytes: Uint8Array, header: Header, fileStart: boolean
     if (!counts.last || stamp.at > counts.last.at) counts.last = stamp;
   };
   let sawHeader = !fileStart;
-  forEachLine(decode(bytes), fileStart, (line) => {
+  let first = fileStart;
+  const each = (line: string): void => {
     if (!sawHeader) {
       // The sniff already read the header; here it only has to be stepped over.
       if (line.trim().length > 0) sawHeader = true;
@@ -116,7 +138,11 @@ export function parseChunk(bytes: Uint8Array, header: Header, fileStart: boolean
         nums.push(r.stamp.at, r.stamp.offsetMin, r.sessionCount ?? -1, bits);
       }
     }
-  });
+  };
+  for (const text of pieces(bytes)) {
+    forEachLine(text, first, each);
+    first = false;
+  }
   return { ...counts, nums: Float64Array.from(nums), strings: strings.join('\n') };
 }
 
