@@ -119,32 +119,47 @@ export function readMessage(message: string): MessageFacts {
   if (!ABOUT_ACCESS.test(message)) return facts;
   let found = 0;
   for (let colon = message.indexOf(': '); colon >= 0 && found !== ALL; colon = message.indexOf(': ', colon + 1)) {
-    const at = colon + 2;
-    for (let i = 0; i < LABELS.length; i++) {
-      if (found & (1 << i) || !isLabelAt(message, colon, LABELS[i]!)) continue;
-      // No two labels end at the same place; a value that does not read leaves the label to a later one.
-      let v: string | undefined;
-      switch (i) {
-        case 0:
-          v = quotedValue(message, at);
-          if (v !== undefined && (v = v.trim())) facts.user = v;
-          break;
-        case 1:
-          if ((v = wordValue(message, at, isAlnum, isSessionIdChar)) !== undefined) facts.sessionId = v;
-          break;
-        case 2:
-          if ((v = wordValue(message, at, isDigit, isDigit)) !== undefined) facts.sessionCount = Number(v);
-          break;
-        case 3:
-          if ((v = hostValue(message, at)) !== undefined && v) facts.hostname = v;
-          break;
-        case 4:
-          if ((v = wordValue(message, at, isWordChar, isWordChar)) !== undefined) facts.operationType = v;
-          break;
-      }
-      if (v !== undefined) found |= 1 << i;
-      break;
+    // The last letter before the colon tells which label it can be: no two labels end alike but two.
+    let i: number;
+    switch (message.charCodeAt(colon - 1) | 0x20) {
+      case 114: // r
+        i = 0;
+        break;
+      case 100: // d
+        i = 1;
+        break;
+      case 116: // t
+        i = 2;
+        break;
+      case 101: // e
+        i = isLabelAt(message, colon, LABELS[3]!) ? 3 : 4;
+        break;
+      default:
+        continue;
     }
+    if (found & (1 << i) || !isLabelAt(message, colon, LABELS[i]!)) continue;
+    const at = colon + 2;
+    // A value that does not read leaves the label to a later occurrence.
+    let v: string | undefined;
+    switch (i) {
+      case 0:
+        v = quotedValue(message, at);
+        if (v !== undefined && (v = v.trim())) facts.user = v;
+        break;
+      case 1:
+        if ((v = wordValue(message, at, isAlnum, isSessionIdChar)) !== undefined) facts.sessionId = v;
+        break;
+      case 2:
+        if ((v = wordValue(message, at, isDigit, isDigit)) !== undefined) facts.sessionCount = Number(v);
+        break;
+      case 3:
+        if ((v = hostValue(message, at)) !== undefined && v) facts.hostname = v;
+        break;
+      case 4:
+        if ((v = wordValue(message, at, isWordChar, isWordChar)) !== undefined) facts.operationType = v;
+        break;
+    }
+    if (v !== undefined) found |= 1 << i;
   }
   if (DENIED_WORDING.test(message)) facts.outcome = 'denied';
   else if (GRANTED_WORDING.test(message)) facts.outcome = 'granted';

@@ -174,16 +174,22 @@ export function parseLine(header: Header, line: string): ParsedLine {
     // Not ServiceUser: that is the account the repository service runs as, on every row.
     user = fields.value(header.col.userName) ?? facts.user;
   } else {
-    const dir = fields.value(header.col.userDirectory);
-    const id = fields.value(header.col.userId);
     // The KB wording names the user in the message; it is the subject of the decision.
-    user = facts.user ?? (dir && id ? `${dir}\\${id}` : undefined);
+    user = facts.user;
+    if (user === undefined) {
+      const dir = fields.value(header.col.userDirectory);
+      const id = fields.value(header.col.userId);
+      if (dir && id) user = `${dir}\\${id}`;
+    }
   }
   if (!user || !user.includes('\\')) return { type: 'malformed' };
 
   const row: AccessRow = { source: header.kind, stamp, user, outcome };
-  const proxySession = fields.value(header.col.proxySessionId);
-  const sessionId = facts.sessionId ?? (proxySession && proxySession !== '0' ? proxySession : undefined);
+  let sessionId = facts.sessionId;
+  if (sessionId === undefined) {
+    const proxySession = fields.value(header.col.proxySessionId);
+    if (proxySession !== '0') sessionId = proxySession;
+  }
   if (sessionId) row.sessionId = sessionId;
   if (facts.sessionCount !== undefined) row.sessionCount = facts.sessionCount;
   if (facts.hostname) row.host = facts.hostname;
