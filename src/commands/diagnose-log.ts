@@ -37,7 +37,7 @@ function reportFormat(opts: DiagnoseLogOptions): ReportFormat {
 }
 
 function parseThreads(text: string): number {
-  if (!/^\d{1,2}$/.test(text.trim()) || Number(text) > 64) throw usageError(`--threads "${text}" is not a number of threads from 0 to 64`, 'e.g. --threads 2; 0 parses in the main thread');
+  if (!/^\d{1,2}$/.test(text.trim()) || Number(text) > 16) throw usageError(`--threads "${text}" is not a number of threads from 0 to 16`, 'e.g. --threads 2; 0 parses in the main thread');
   return Number(text);
 }
 
