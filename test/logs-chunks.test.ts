@@ -6,7 +6,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { forEachLine, parseChunk, unpackRows, type ChunkCounts } from '../src/logs/chunk-parse.js';
+import { addCounts, forEachLine, parseChunk, unpackRows, type ChunkCounts } from '../src/logs/chunk-parse.js';
 import { BufferPool, ChunkReader } from '../src/logs/chunk-reader.js';
 import { Fields, parseLine, type AccessRow } from '../src/logs/rows.js';
 import { prng } from '../src/util/prng.js';
@@ -50,12 +50,7 @@ async function inRuns(file: string, runBytes: number): Promise<{ counts: ChunkCo
   const reader = new ChunkReader(file, new BufferPool(runBytes));
   for (let run = await reader.next(); run; run = await reader.next()) {
     const c = parseChunk(run.bytes, sniffed.header, run.first);
-    counts.rows += c.rows;
-    counts.accessRows += c.accessRows;
-    counts.malformed += c.malformed;
-    counts.signature ||= c.signature;
-    if (c.first && (!counts.first || c.first.at < counts.first.at)) counts.first = c.first;
-    if (c.last && (!counts.last || c.last.at > counts.last.at)) counts.last = c.last;
+    addCounts(counts, c);
     rows.push(...unpackRows(c, sniffed.header.kind));
   }
   reader.close();

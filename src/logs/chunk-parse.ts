@@ -20,6 +20,16 @@ export interface ChunkCounts {
   last?: Stamp;
 }
 
+/** Adds the counts of a later run (or file part) to `into`. */
+export function addCounts(into: ChunkCounts, from: ChunkCounts): void {
+  into.rows += from.rows;
+  into.accessRows += from.accessRows;
+  into.malformed += from.malformed;
+  into.signature ||= from.signature;
+  if (from.first && (!into.first || from.first.at < into.first.at)) into.first = from.first;
+  if (from.last && (!into.last || from.last.at > into.last.at)) into.last = from.last;
+}
+
 export interface PackedChunk extends ChunkCounts {
   /** Access rows: at, offsetMin, sessionCount (−1: none), which optional strings follow the user (bits). */
   nums: Float64Array;

@@ -7,11 +7,10 @@
  * overlap, so a folder of hundreds of archives holds two or three files open, not hundreds.
  */
 import { QrsfixError } from '../errors.js';
-import { unpackRows, type PackedChunk } from './chunk-parse.js';
+import { addCounts, unpackRows, type ChunkCounts, type PackedChunk } from './chunk-parse.js';
 import { BufferPool, ChunkReader } from './chunk-reader.js';
 import type { ChunkParser } from './parse-pool.js';
 import type { AccessRow, Header, LogKind } from './rows.js';
-import type { Stamp } from './time.js';
 
 export interface LogFile {
   path: string;
@@ -19,15 +18,9 @@ export interface LogFile {
   firstAt: number;
 }
 
-export interface FileSummary {
+export interface FileSummary extends ChunkCounts {
   path: string;
   kind: LogKind;
-  rows: number;
-  accessRows: number;
-  malformed: number;
-  signature: boolean;
-  first?: Stamp;
-  last?: Stamp;
 }
 
 /** take() returns this when the runs parsed so far are used up and fill() must be awaited. */
@@ -103,13 +96,7 @@ class FileCursor {
   }
 
   private absorb(chunk: PackedChunk): void {
-    const s = this.summary;
-    s.rows += chunk.rows;
-    s.accessRows += chunk.accessRows;
-    s.malformed += chunk.malformed;
-    s.signature ||= chunk.signature;
-    if (chunk.first && (!s.first || chunk.first.at < s.first.at)) s.first = chunk.first;
-    if (chunk.last && (!s.last || chunk.last.at > s.last.at)) s.last = chunk.last;
+    addCounts(this.summary, chunk);
     this.rows = unpackRows(chunk, this.file.header.kind);
     this.at = 0;
   }
