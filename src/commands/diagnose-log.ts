@@ -53,7 +53,7 @@ export async function run(paths: string[], options: DiagnoseLogOptions = {}): Pr
 
   const threads = opts.threads !== undefined ? parseThreads(opts.threads) : undefined;
 
-  const diagnosis = await diagnoseLogs(paths, { ...(user && { user }), ...(since && { since }), ...(threads !== undefined && { threads }) }, { info, warn });
+  const diagnosis = await diagnoseLogs(paths, { ...(user && { user }), ...(since && { since }) }, { info, warn }, threads === undefined ? {} : { threads });
   const code = diagnosis.totals.denials > 0 ? EXIT.findings : EXIT.ok;
 
   let text: string;

@@ -1,8 +1,8 @@
 /**
- * One chunk of a log file (complete lines only) → its counts and its access rows, packed into typed
- * arrays and one string table. The packing is for the hand-over between threads: structured clone of
- * row objects costs ~7 µs a row, more than parsing them; two typed arrays and one string cost almost
- * nothing to send, and the receiving thread rebuilds the rows cheaply.
+ * One run of a log file (complete lines only) → its counts and its access rows, packed into one
+ * Float64Array and one string. The packing is for the hand-over between threads: structured clone of
+ * row objects costs ~7 µs a row, more than parsing them; an array that moves and one string cost
+ * almost nothing to send, and the receiving thread rebuilds the rows cheaply.
  *
  * Pure (no I/O), so it runs the same in a worker or in the main thread.
  */

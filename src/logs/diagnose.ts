@@ -15,6 +15,9 @@ import { isAtOrAfter, type Since, type Stamp } from './time.js';
 export interface DiagnoseFilters {
   user?: Account;
   since?: Since;
+}
+
+export interface DiagnoseOptions {
   /** Parse threads; 0: the main thread parses. Default: one per core, for inputs worth it. */
   threads?: number;
 }
@@ -33,7 +36,7 @@ export interface Diagnosis {
   totals: { grants: number; denials: number; users: number; usersMatching: number };
 }
 
-export async function diagnoseLogs(paths: string[], filters: DiagnoseFilters, notes: Notes): Promise<Diagnosis> {
+export async function diagnoseLogs(paths: string[], filters: DiagnoseFilters, notes: Notes, options: DiagnoseOptions = {}): Promise<Diagnosis> {
   const { files: found, emptyFolders } = await findLogFiles(paths);
   for (const folder of emptyFolders) notes.warn(`no Repository audit or license logs in ${folder}`);
 
@@ -76,7 +79,7 @@ export async function diagnoseLogs(paths: string[], filters: DiagnoseFilters, no
   const started = Date.now();
   let first: Stamp | undefined;
   let last: Stamp | undefined;
-  const parser = chunkParser(filters.threads ?? defaultThreads(bytes));
+  const parser = chunkParser(options.threads ?? defaultThreads(bytes));
   try {
     await mergeByTime(
       logs,

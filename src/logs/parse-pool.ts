@@ -56,7 +56,6 @@ function threadFailed(why: string, cause?: unknown): QrsfixError {
 interface Pending {
   resolve(parsed: Parsed): void;
   reject(err: Error): void;
-  worker: Worker;
 }
 
 class WorkerParser implements ChunkParser {
@@ -97,7 +96,7 @@ class WorkerParser implements ChunkParser {
     this.load.set(worker, this.load.get(worker)! + 1);
     const job: ParseJob = { id, bytes: run.bytes, header, first: run.first };
     return new Promise<Parsed>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject, worker });
+      this.pending.set(id, { resolve, reject });
       worker.postMessage(job, [run.bytes.buffer as ArrayBuffer]);
     });
   }
