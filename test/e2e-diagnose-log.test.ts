@@ -97,13 +97,25 @@ describe('qrsfix diagnose-log (built CLI)', () => {
     expect(JSON.parse(r.stdout)).toMatchObject({ exitCode: 0, totals: { denials: 0, grants: 1 } });
   });
 
-  it('reports the same with parse threads as without them: samples, and 12 MB in runs across 4 files plus the license trace', async () => {
+  it('reports the same with parse threads as without them: samples, 12 MB across 4 files plus the license trace, and an odd file', async () => {
     const big = path.join(dir, 'generated');
     const { generateAuditLogs } = (await import(path.join(REPO, 'scripts/gen-audit-logs.mjs'))) as {
       generateAuditLogs(dir: string, o: { mb: number; files: number }): Promise<unknown>;
     };
     await generateAuditLogs(big, { mb: 12, files: 4 });
-    for (const input of [[SAMPLES], [big, path.join(SAMPLES, 'QLIKSERVER1_License_Repository.txt')]]) {
+    // Non-ASCII names, a line longer than a run, a lone CR, a short row, no line end at the end.
+    const odd = path.join(dir, 'NODE2_License_Repository.txt');
+    const t0 = Date.UTC(2024, 2, 1, 8, 0, 0);
+    const stamp = (ms: number) => new Date(ms).toISOString().replace(/[-:]/g, '').replace('Z', '+0000');
+    const rows = Array.from({ length: 30_000 }, (_, i) => {
+      const user = `DOMAIN\\jürgen${i % 50}`;
+      const op = i % 7 === 0 ? 'UsageDenied' : 'UsageGranted';
+      const message = i === 10_000 ? 'x'.repeat(3 * 1024 * 1024) : i === 15_000 ? 'UsageID: u, Session\rID: s, SessionCount: 5' : `UsageID: u${i}, SessionID: s${i % 300}, SessionCount: ${1 + (i % 5)}, Hostname: '::1'`;
+      const fields = [String(i), stamp(t0 + i * 1000), 'INFO', 'N', 'License.Repository.Repository.Core.Resource.RequestAccessTypeResource', '1', 'id', 'DOMAIN\\qvservice', message, 's', '', 'ProfessionalAccess', op, user, 'g', 'c'];
+      return (i === 20_000 ? fields.slice(0, 5) : fields).join('\t');
+    });
+    await writeFile(odd, `\uFEFF${LICENSE_HEADER}\r\n${rows.join('\r\n')}`);
+    for (const input of [[SAMPLES], [big, path.join(SAMPLES, 'QLIKSERVER1_License_Repository.txt')], [odd]]) {
       const main = await qrsfix(...input, '--json', '--threads', '0');
       expect(main.code).toBe(2);
       const report = JSON.parse(main.stdout) as { files: Array<{ rows: number }>; totals: { denials: number } };
