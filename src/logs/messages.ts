@@ -119,7 +119,7 @@ export function readMessage(message: string): MessageFacts {
   if (!ABOUT_ACCESS.test(message)) return facts;
   let found = 0;
   for (let colon = message.indexOf(': '); colon >= 0 && found !== ALL; colon = message.indexOf(': ', colon + 1)) {
-    // The last letter before the colon tells which label it can be: no two labels end alike but two.
+    // The last letter before the colon tells which label it can be (only hostname and operationtype share one).
     let i: number;
     switch (message.charCodeAt(colon - 1) | 0x20) {
       case 114: // r

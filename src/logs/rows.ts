@@ -101,6 +101,8 @@ const USAGE_OPERATION = /^usage(denied|granted)$/i;
 export class Fields {
   /** ends[i]: where field i ends (a tab, or the end of the line). */
   private ends = new Int32Array(64);
+  /** The tabs after the Message, found from the end of the line: the rightmost first. */
+  private back = new Int32Array(64);
   private count = 0;
   private line = '';
 
@@ -108,8 +110,11 @@ export class Fields {
   scan(line: string, header: Header): number {
     this.line = line;
     const message = header.col.message!;
-    if (this.ends.length < header.width + 1) this.ends = new Int32Array(header.width + 1);
-    const ends = this.ends;
+    if (this.ends.length < header.width + 1) {
+      this.ends = new Int32Array(header.width + 1);
+      this.back = new Int32Array(header.width + 1);
+    }
+    const { ends, back } = this;
     let n = 0;
     let at = -1;
     while (n < message) {
@@ -122,20 +127,16 @@ export class Fields {
       ends[n++] = at;
     }
     const start = at + 1;
-    // The fields after the Message, from the end of the line, none of them reaching into it.
+    // The columns after the Message, from the end of the line, none of them reaching into it.
     const after = header.width - message - 1;
     let k = 0;
-    let end = line.length;
-    while (k < after && end > start) {
+    for (let end = line.length; k < after && end > start; k++) {
       const tab = line.lastIndexOf('\t', end - 1);
       if (tab < start) break;
-      end = tab;
-      k++;
-      // Stored from the right for now: ends[message + after - k + 1] = the end of that field.
-      ends[message + after - k] = tab;
+      back[k] = end = tab;
     }
-    // Move the k ends found to their places after the Message, whose end is the first of them.
-    for (let j = 0; j < k; j++) ends[message + j] = ends[message + after - k + j]!;
+    // The leftmost of them ends the Message; each one after ends the field before it.
+    for (let j = 0; j < k; j++) ends[message + j] = back[k - 1 - j]!;
     ends[message + k] = line.length;
     return (this.count = message + 1 + k);
   }
