@@ -70,6 +70,7 @@ function readMessageSlowly(message: string): MessageFacts {
   if (hostname) facts.hostname = hostname;
   const op = /\bOperationType: ['"]?(\w+)/i.exec(message)?.[1];
   if (op) facts.operationType = op;
+  if (op) return facts; // the wording is for rows without an OperationType
   if (/access was denied for user|login access denied|no available access type|access denied for user/i.test(message)) facts.outcome = 'denied';
   else if (/access granted for user/i.test(message)) facts.outcome = 'granted';
   return facts;
