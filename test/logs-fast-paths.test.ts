@@ -69,8 +69,10 @@ function readMessageSlowly(message: string): MessageFacts {
   const hostname = host?.[1] ?? host?.[2] ?? host?.[3];
   if (hostname) facts.hostname = hostname;
   const op = /\bOperationType: ['"]?(\w+)/i.exec(message)?.[1];
-  if (op) facts.operationType = op;
-  if (op) return facts; // the wording is for rows without an OperationType
+  if (op) {
+    facts.operationType = op;
+    return facts; // the wording is for rows without an OperationType
+  }
   if (/access was denied for user|login access denied|no available access type|access denied for user/i.test(message)) facts.outcome = 'denied';
   else if (/access granted for user/i.test(message)) facts.outcome = 'granted';
   return facts;
