@@ -29,7 +29,9 @@ export function buildProgram(): Command {
     .description('Audit and fix the Qlik Sense service-account access-pass problem (QLIK-88038) over the QRS API.')
     .version(pkg.version, '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
-    .exitOverride();
+    .exitOverride()
+    // --site fills in the connection options the command line left out, before the command runs.
+    .hook('preAction', async (_program, command) => (await import('./commands/site-options.js')).applySiteOptions(command));
 
   addOutputOptions(
     addConnectionOptions(

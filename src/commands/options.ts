@@ -17,7 +17,9 @@ export function addConnectionOptions(cmd: Command): Command {
     .addOption(new Option('--insecure', 'do not verify the server certificate (warns on every run)'))
     .addOption(new Option('--qrs-user <DIR\\id>', 'identity sent in X-Qlik-User').env('QRS_USER').default('INTERNAL\\sa_repository'))
     .addOption(new Option('--proxy <url>', 'HTTP CONNECT proxy (default: HTTPS_PROXY / https_proxy, honouring NO_PROXY)'))
-    .addOption(new Option('--timeout <ms>', 'per-request timeout in milliseconds').default('30000'));
+    .addOption(new Option('--timeout <ms>', 'per-request timeout in milliseconds').default('30000'))
+    .addOption(new Option('--site <name>', 'a site named in qrsfix.config.json: its host, port, certs, … (flags given here win)'))
+    .addOption(new Option('--config <file>', 'the sites file (default ./qrsfix.config.json)').env('QRSFIX_CONFIG'));
 }
 
 export function addOutputOptions(cmd: Command): Command {
