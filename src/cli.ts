@@ -40,7 +40,8 @@ export function buildProgram(): Command {
         .description('read-only: find monitor connections, the identities they run as, and what to fix')
         .option('--service-account <DIR\\id>', 'also report this account in full (default target of the fix commands)', process.env.QRSFIX_SERVICE_ACCOUNT)
         .option('--format <format>', 'table | json | markdown', 'table')
-        .option('--out <file>', 'also write the report to this file (for a change ticket)'),
+        .option('--out <file>', 'also write the report to this file (for a change ticket)')
+        .option('--all-sites', 'audit every site of qrsfix.config.json, at most 4 at once: a summary table, then each site'),
     ),
   ).action(lazy(() => import('./commands/audit.js')));
 

@@ -8,14 +8,18 @@ import { renderAudit } from '../output/audit-report.js';
 import { info, out } from '../output/stdio.js';
 import { connectionArgs, openClient, reportFormat, writeReportFile, type CommonFlags } from './session.js';
 import type { QrsClient } from '../qrs/client.js';
+import type { FleetSite } from './site-options.js';
 
 export interface AuditFlags extends CommonFlags {
   serviceAccount?: string;
   format?: string;
   out?: string;
+  allSites?: boolean;
+  /** Set by --all-sites: each site's connection flags (see site-options.ts). */
+  fleet?: FleetSite[];
 }
 
-export async function runAudit(client: QrsClient, serviceAccountText: string | undefined): Promise<AuditReport> {
+export async function runAudit(client: QrsClient, serviceAccountText: string | undefined, suggestedConnection = connectionArgs(client.config)): Promise<AuditReport> {
   const serviceAccount = serviceAccountText ? parseAccount(serviceAccountText, '--service-account') : undefined;
   const matcher = nameMatcher(DEFAULT_MONITOR_GLOB);
   info(`reading ${client.baseUrl} …`);
@@ -26,7 +30,7 @@ export async function runAudit(client: QrsClient, serviceAccountText: string | u
     port: client.config.port,
     match: matcher.glob,
     serviceAccount,
-    connectionArgs: connectionArgs(client.config),
+    connectionArgs: suggestedConnection,
   });
 }
 
@@ -34,6 +38,7 @@ export async function run(flags: AuditFlags): Promise<number> {
   const format = reportFormat(flags);
   // Bad input is reported before certificates are read: the first error shown is the one to fix.
   if (flags.serviceAccount) parseAccount(flags.serviceAccount, '--service-account');
+  if (flags.fleet) return (await import('./audit-fleet.js')).runFleetAudit(flags, flags.fleet);
   const client = openClient(flags);
   try {
     const report = await runAudit(client, flags.serviceAccount);
