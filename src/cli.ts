@@ -41,7 +41,11 @@ export function buildProgram(): Command {
         .option('--service-account <DIR\\id>', 'also report this account in full (default target of the fix commands)', process.env.QRSFIX_SERVICE_ACCOUNT)
         .option('--format <format>', 'table | json | markdown', 'table')
         .option('--out <file>', 'also write the report to this file (for a change ticket)')
-        .option('--all-sites', 'audit every site of qrsfix.config.json, at most 4 at once: a summary table, then each site'),
+        .option('--all-sites', 'audit every site of qrsfix.config.json, at most 4 at once: a summary table, then each site')
+        .addHelpText(
+          'after',
+          ['', 'Examples:', '  qrsfix audit --site eu-prod', '  qrsfix audit --all-sites --format markdown --out pre-upgrade-fleet.md   # a fleet audit before an upgrade'].join('\n'),
+        ),
     ),
   ).action(lazy(() => import('./commands/audit.js')));
 

@@ -125,3 +125,16 @@ describe('errors of the sites file', () => {
     }
   });
 });
+
+describe('the README\'s sites file', () => {
+  it('is a valid sites file', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const { parseSitesFile } = await import('../src/site-config.js');
+    const readme = await readFile(new URL('../README.md', import.meta.url), 'utf8');
+    const block = /### Named sites[\s\S]*?```json\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(block).toBeDefined();
+    const parsed = parseSitesFile('/etc/qrsfix/qrsfix.config.json', block!);
+    expect(Object.keys(parsed.sites)).toEqual(['eu-prod', 'eu-test', 'us-prod']);
+    expect(parsed.sites['eu-prod']!.certs).toBe(path.resolve('/etc/qrsfix/certs/eu-prod'));
+  });
+});
