@@ -15,6 +15,11 @@ const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url),
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Runner = (...args: any[]) => Promise<number>;
 
+/** A repeatable option's values, in order. */
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
 /** Loads a command module only when that command runs. */
 function lazy(load: () => Promise<{ run: Runner }>) {
   return async (...args: unknown[]) => {
@@ -81,7 +86,8 @@ export function buildProgram(): Command {
       .description('make the matching data connections run as a user (username and password)')
       .option('--user <DIR\\id>', 'the account the connections run as afterwards')
       .option('--match <glob>', 'data connection names, * and ? as wildcards', 'monitor_apps_REST_*')
-      .option('--update-password', 'also set the password of connections already running as --user (after a password change)'),
+      .option('--update-password', 'also set the password of connections already running as --user (after a password change)')
+      .option('--include-connection <name>', 'also change this connection although it is not a genuine monitor connection (repeatable)', collect, []),
     true,
   ).action(lazy(() => import('./commands/repoint-connections.js')));
 
@@ -93,7 +99,8 @@ export function buildProgram(): Command {
       .option('--monitor-user <DIR\\id>', 'option 2: a dedicated RootAdmin user for the monitor connections; the service account keeps its pass')
       .option('--name <text>', 'display name of the monitor user, if it is created')
       .option('--remove-pass', 'with --monitor-user: remove the service account\'s allocations too')
-      .option('--update-password', 'set the password even on connections already running as the monitor user'),
+      .option('--update-password', 'set the password even on connections already running as the monitor user')
+      .option('--include-connection <name>', 'also repoint this connection although it is not a genuine monitor connection (repeatable)', collect, []),
     true,
   ).action(lazy(() => import('./commands/fix.js')));
 

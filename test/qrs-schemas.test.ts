@@ -42,13 +42,13 @@ describe('entity schemas keep what they do not know', () => {
 
   it('a data connection keeps unknown fields and its password (redaction is the output layer\'s job)', () => {
     const conn = {
-      id: 'c1',
+      id: 'c1c1c1c1-0000-4000-8000-000000000001',
       name: 'monitor_apps_REST_app',
       connectionstring: 'CUSTOM CONNECT TO "provider=QvRestConnector.exe;url=https://localhost/qrs/app/full;"',
       type: 'QvRestConnector.exe',
       username: 'domain\\qvservice',
       password: 'secret',
-      owner: { id: 'u1', userId: 'sa_repository', userDirectory: 'INTERNAL', name: 'sa_repository', privileges: null },
+      owner: { id: 'a1a1a1a1-0000-4000-8000-000000000002', userId: 'sa_repository', userDirectory: 'INTERNAL', name: 'sa_repository', privileges: null },
       modifiedDate: '2024-05-02T08:00:00.000Z',
       engineObjectId: 'e1',
       logOn: 0,
@@ -64,7 +64,7 @@ describe('entity schemas keep what they do not know', () => {
   });
 
   it('allocations default quarantined to false when null or absent, and keep the condensed user', () => {
-    const base = { id: 'a1', modifiedDate: '2024-05-02T08:00:00.000Z', user: { id: 'u1', userId: 'qvservice', userDirectory: 'DOMAIN', name: 'svc' }, excess: false };
+    const base = { id: 'b1b1b1b1-0000-4000-8000-000000000003', modifiedDate: '2024-05-02T08:00:00.000Z', user: { id: 'a1a1a1a1-0000-4000-8000-000000000002', userId: 'qvservice', userDirectory: 'DOMAIN', name: 'svc' }, excess: false };
     expect(allocationSchema.parse(base).quarantined).toBe(false);
     expect(allocationSchema.parse({ ...base, quarantined: null }).quarantined).toBe(false);
     expect(allocationSchema.parse({ ...base, quarantined: true }).quarantined).toBe(true);

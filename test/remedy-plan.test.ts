@@ -17,6 +17,7 @@ function survey(connections: DataConnection[], states: IdentityState[]): Survey 
     about: { buildVersion: '36.25.2.0' } as Survey['about'],
     connections,
     nearMisses: [],
+    lookAlikes: [],
     identities: new Map(states.map((s) => [`${s.account.directory}\\${s.account.userId}`.toLowerCase(), s])),
   };
 }

@@ -20,6 +20,7 @@ export interface FixFlags extends ChangeFlags {
   name?: string;
   removePass?: boolean;
   updatePassword?: boolean;
+  includeConnection?: string[];
 }
 
 export function verdictText(report: AuditReport, changed: boolean): string {
@@ -35,7 +36,8 @@ export async function runFix(client: QrsClient, flags: FixFlags): Promise<number
   const serviceAccount = optionalAccount(flags.serviceAccount, '--service-account');
   const monitorUser = optionalAccount(flags.monitorUser, '--monitor-user');
   info(`reading ${client.baseUrl} …`);
-  const survey = await surveySite(client, nameMatcher(DEFAULT_MONITOR_GLOB), [serviceAccount, monitorUser].filter((a) => a !== undefined));
+  const include = flags.includeConnection ?? [];
+  const survey = await surveySite(client, nameMatcher(DEFAULT_MONITOR_GLOB), [serviceAccount, monitorUser].filter((a) => a !== undefined), include);
   const { plan, serviceAccountName: svc } = planFix(survey, {
     serviceAccount,
     monitorUser,
@@ -61,6 +63,7 @@ export async function runFix(client: QrsClient, flags: FixFlags): Promise<number
       flags.name,
       flags.removePass === true && '--remove-pass',
       flags.updatePassword === true && '--update-password',
+      ...include.flatMap((name) => ['--include-connection', name]),
     ]),
     title,
     plan,

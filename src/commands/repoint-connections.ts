@@ -3,7 +3,7 @@ import { accountKey, formatAccount } from '../account.js';
 import { aboutSchema } from '../qrs/schemas.js';
 import { isRootAdmin } from '../remedy/findings.js';
 import { DEFAULT_MONITOR_GLOB, nameMatcher } from '../remedy/match.js';
-import { planRepoint } from '../remedy/plan.js';
+import { mergePlans, planLookAlikes, planRepoint } from '../remedy/plan.js';
 import { readConnections, readIdentities } from '../remedy/survey.js';
 import { info } from '../output/stdio.js';
 import { runChange, type ChangeFlags } from './change.js';
@@ -14,21 +14,23 @@ export interface RepointFlags extends ChangeFlags {
   user?: string;
   match?: string;
   updatePassword?: boolean;
+  includeConnection?: string[];
 }
 
 export async function run(flags: RepointFlags): Promise<number> {
   const target = requiredAccount(flags.user, '--user');
   const matcher = nameMatcher(flags.match ?? DEFAULT_MONITOR_GLOB);
+  const include = flags.includeConnection ?? [];
   const client = openClient(flags);
   try {
     info(`reading ${client.baseUrl} …`);
     const [about, found, identities] = await Promise.all([
       client.get('/qrs/about', aboutSchema),
-      readConnections(client, matcher),
+      readConnections(client, matcher, include),
       readIdentities(client, [target]),
     ]);
     const who = formatAccount(target);
-    const plan = planRepoint(found.connections, target, flags.updatePassword === true);
+    const plan = mergePlans(planRepoint(found.connections, target, flags.updatePassword === true), planLookAlikes(found.lookAlikes));
     if (!found.connections.length) plan.unchanged.push(`no data connection is named ${matcher.glob} (names are matched exactly, case included)`);
     if (found.nearMisses.length) plan.unchanged.push(`not matching exactly, left alone: ${found.nearMisses.map((c) => c.name).join(', ')}`);
     const state = identities.get(accountKey(target))!;
@@ -37,7 +39,7 @@ export async function run(flags: RepointFlags): Promise<number> {
     if (state.allocations.some((a) => !a.entity.quarantined)) plan.notes.push(`${who} holds an access allocation: the same session limit will hit it (qrsfix remove-pass --user ${who})`);
     return await runChange(client, flags, {
       command: 'repoint-connections',
-      rerun: commandLine(client, ['repoint-connections', '--user', who, flags.match !== undefined && '--match', flags.match, flags.updatePassword === true && '--update-password']),
+      rerun: commandLine(client, ['repoint-connections', '--user', who, flags.match !== undefined && '--match', flags.match, flags.updatePassword === true && '--update-password', ...include.flatMap((name) => ['--include-connection', name])]),
       title: `Run the data connections named ${matcher.glob} as ${who}`,
       plan,
       about,

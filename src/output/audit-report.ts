@@ -24,6 +24,12 @@ function identityRows(r: AuditReport): string[][] {
   ]);
 }
 
+const LOOK_ALIKE_HEAD = ['Data connection', 'Owner', 'Calls', 'Runs as', 'Why it is not one'];
+
+function lookAlikeRows(r: AuditReport): string[][] {
+  return r.lookAlikes.map((l) => [l.name, l.owner, l.address, l.runsAs ?? '(no user name)', l.reasons.join('; ')]);
+}
+
 const IDENTITY_HEAD = ['Account', 'QRS user', 'Roles', 'Monitor connections', 'Access allocations'];
 
 export function renderAuditText(r: AuditReport): string {
@@ -36,6 +42,11 @@ export function renderAuditText(r: AuditReport): string {
   }
   if (r.ignoredNearMatches.length) {
     out.push(`Not matched (name differs in case): ${r.ignoredNearMatches.join(', ')}`);
+  }
+  if (r.lookAlikes.length) {
+    out.push('');
+    out.push(`Warning: ${r.lookAlikes.length} look-alike connection${r.lookAlikes.length === 1 ? '' : 's'}, named like monitor connections but not owned or addressed like them (left alone by every fix):`);
+    out.push(textTable(LOOK_ALIKE_HEAD, lookAlikeRows(r)));
   }
   out.push('');
   out.push('Identities');
@@ -69,6 +80,10 @@ export function renderAuditMarkdown(r: AuditReport): string {
   out.push('');
   out.push(markdownTable(['Data connection', 'Runs as'], r.monitorConnections.map((c) => [c.name, c.runsAs ?? '(no user name)'])));
   if (r.ignoredNearMatches.length) out.push('', `Not matched (name differs in case): ${r.ignoredNearMatches.map((n) => `\`${n}\``).join(', ')}`);
+  if (r.lookAlikes.length) {
+    out.push('', '**Warning: look-alike connections**, named like monitor connections but not owned or addressed like them (left alone by every fix):', '');
+    out.push(markdownTable(LOOK_ALIKE_HEAD, lookAlikeRows(r)));
+  }
   out.push('');
   out.push('## Identities');
   out.push('');

@@ -5,60 +5,80 @@
  */
 import { z } from 'zod';
 
+/**
+ * A QRS id. Ids from the server go into request paths (`/qrs/user/<id>`): one like `../user/<guid>`
+ * would rewrite the request, so anything but a GUID is refused here.
+ */
+export const GUID_PATTERN = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+export const guid = () => z.string().regex(GUID_PATTERN, 'not a GUID');
+
+/** Strings bounded as the OpenAPI bounds them (or generously where it does not): an answer cannot make qrsfix hold gigabytes in one field. */
+const text = (max: number) => z.string().max(max);
+const DATE = text(64);
+
 export const aboutSchema = z.looseObject({
-  buildVersion: z.string(),
-  buildDate: z.string().optional(),
-  databaseProvider: z.string().optional(),
+  buildVersion: text(100),
+  buildDate: text(100).optional(),
+  databaseProvider: text(500).optional(),
   nodeType: z.number().optional(),
   singleNodeOnly: z.boolean().optional(),
 });
 export type About = z.infer<typeof aboutSchema>;
 
 export const userCondensedSchema = z.looseObject({
-  id: z.string(),
-  userId: z.string(),
-  userDirectory: z.string(),
-  name: z.string().nullish(),
+  id: guid(),
+  userId: text(255),
+  userDirectory: text(255),
+  name: text(511).nullish(),
 });
 export type UserCondensed = z.infer<typeof userCondensedSchema>;
 
 export const userSchema = z.looseObject({
-  id: z.string(),
-  userId: z.string(),
-  userDirectory: z.string(),
-  name: z.string().nullish(),
-  roles: z.array(z.string()).nullish().transform((r) => r ?? []),
+  id: guid(),
+  userId: text(255),
+  userDirectory: text(255),
+  name: text(511).nullish(),
+  roles: z.array(text(255)).max(1000).nullish().transform((r) => r ?? []),
   inactive: z.boolean().optional(),
   removedExternally: z.boolean().optional(),
   blacklisted: z.boolean().optional(),
-  modifiedDate: z.string(),
+  modifiedDate: DATE,
 });
 export type User = z.infer<typeof userSchema>;
 
 /** User access pass, professional and analyzer allocations share these fields. */
 export const allocationSchema = z.looseObject({
-  id: z.string(),
+  id: guid(),
   user: userCondensedSchema.nullish(),
-  lastUsed: z.string().nullish(),
+  lastUsed: DATE.nullish(),
   quarantined: z.boolean().nullish().transform((q) => q ?? false),
-  quarantineEnd: z.string().nullish(),
-  deletedUserId: z.string().nullish(),
-  deletedUserDirectory: z.string().nullish(),
-  modifiedDate: z.string(),
+  quarantineEnd: DATE.nullish(),
+  deletedUserId: text(255).nullish(),
+  deletedUserDirectory: text(255).nullish(),
+  modifiedDate: DATE,
 });
 export type Allocation = z.infer<typeof allocationSchema>;
 
 export const dataConnectionSchema = z.looseObject({
-  id: z.string(),
-  name: z.string(),
-  connectionstring: z.string(),
-  type: z.string().nullish(),
-  username: z.string().nullish(),
-  password: z.string().nullish(),
+  id: guid(),
+  name: text(256),
+  connectionstring: text(100_000),
+  type: text(500).nullish(),
+  username: text(500).nullish(),
+  password: text(524_288).nullish(),
   owner: userCondensedSchema.nullish(),
-  modifiedDate: z.string(),
+  modifiedDate: DATE,
 });
 export type DataConnection = z.infer<typeof dataConnectionSchema>;
+
+/** A node of the site (`/qrs/servernodeconfiguration`): its hostName is where the site's proxy runs too. */
+export const serverNodeSchema = z.looseObject({
+  id: guid(),
+  name: text(255).nullish(),
+  hostName: text(255),
+  isCentral: z.boolean().nullish(),
+});
+export type ServerNode = z.infer<typeof serverNodeSchema>;
 
 /** Real servers answer `{"value":N}`; the OpenAPI text says a bare integer. Accept both. */
 export const countSchema = z

@@ -50,6 +50,8 @@ export interface AuditReport {
   match: string;
   monitorConnections: Array<{ id: string; name: string; runsAs: string | null; type: string | null }>;
   ignoredNearMatches: string[];
+  /** Named like monitor connections but not owned or addressed like them: left alone by every fix. */
+  lookAlikes: Array<{ id: string; name: string; owner: string; address: string; runsAs: string | null; reasons: string[] }>;
   identities: IdentityView[];
   findings: Finding[];
   verdict: 'ok' | 'findings';
@@ -174,6 +176,7 @@ export function buildAuditReport(input: AuditInput): AuditReport {
     match: input.match,
     monitorConnections: survey.connections.map((c) => ({ id: c.id, name: c.name, runsAs: c.username ? c.username : null, type: c.type ?? null })),
     ignoredNearMatches: survey.nearMisses.map((c) => c.name),
+    lookAlikes: survey.lookAlikes.map(({ included: _included, ...l }) => l),
     identities,
     findings,
     verdict: findings.length ? 'findings' : 'ok',

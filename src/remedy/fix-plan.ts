@@ -6,7 +6,7 @@
  */
 import { accountKey, formatAccount, sameAccount, type Account } from '../account.js';
 import { QrsfixError, usageError } from '../errors.js';
-import { displayAccount, mergePlans, planEnsureRootAdmin, planRemoveAllocations, planRepoint, connectionIdentities } from './plan.js';
+import { displayAccount, mergePlans, planEnsureRootAdmin, planLookAlikes, planRemoveAllocations, planRepoint, connectionIdentities } from './plan.js';
 import { isRootAdmin } from './findings.js';
 import type { IdentityState, Survey } from './survey.js';
 import type { Plan } from './steps.js';
@@ -54,7 +54,7 @@ export function planFix(survey: Survey, choice: FixChoice, now = new Date()): { 
   }
   if (!choice.monitorUser) {
     const state = stateOf(survey, serviceAccount!);
-    const plan = planRemoveAllocations(state, now);
+    const plan = mergePlans(planRemoveAllocations(state, now), planLookAlikes(survey.lookAlikes));
     if (state.user && !isRootAdmin(state.user.roles)) {
       plan.notes.push(`${displayAccount(state)} is not RootAdmin, which the monitor reloads need; add the role in the QMC, or use --monitor-user for a dedicated RootAdmin user`);
     }
@@ -65,7 +65,7 @@ export function planFix(survey: Survey, choice: FixChoice, now = new Date()): { 
   const parts: Plan[] = [planEnsureRootAdmin(monitor, choice.monitorName)];
   // The monitor user's own allocations are the same problem again; inside fix they go.
   if (monitor.user) parts.push(planRemoveAllocations(monitor, now));
-  parts.push(planRepoint(survey.connections, choice.monitorUser, choice.updatePassword));
+  parts.push(planRepoint(survey.connections, choice.monitorUser, choice.updatePassword), planLookAlikes(survey.lookAlikes));
   if (choice.removePass && serviceAccount) parts.push(planRemoveAllocations(stateOf(survey, serviceAccount), now));
   const plan = mergePlans(...parts);
   // planEnsureRootAdmin's note about allocations is answered by the steps above.

@@ -6,7 +6,7 @@ import { accountKey, formatAccount, sameAccount, accountFromUsername, type Accou
 import { ALLOCATION_KINDS, isRealDate } from '../qrs/schemas.js';
 import type { DataConnection } from '../qrs/schemas.js';
 import { isRootAdmin, shellQuote } from './findings.js';
-import type { IdentityState } from './survey.js';
+import type { IdentityState, LookAlike } from './survey.js';
 import type { Plan, Step } from './steps.js';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -85,13 +85,13 @@ export function planRepoint(connections: DataConnection[], target: Account, upda
     const current = accountFromUsername(c.username);
     if (current && sameAccount(current, target)) {
       if (updatePassword) {
-        plan.steps.push({ kind: 'repoint-connection', connectionId: c.id, connectionName: c.name, usernameBefore: c.username ?? '', usernameAfter: after, setsPassword: true });
+        plan.steps.push({ kind: 'repoint-connection', connectionId: c.id, connectionName: c.name, usernameBefore: c.username ?? '', usernameAfter: after, setsPassword: true, hadPassword: !!c.password });
       } else {
         plan.unchanged.push(`data connection ${c.name}: runs as ${c.username} (use --update-password after a password change)`);
       }
       continue;
     }
-    plan.steps.push({ kind: 'repoint-connection', connectionId: c.id, connectionName: c.name, usernameBefore: c.username ?? '', usernameAfter: after, setsPassword: true });
+    plan.steps.push({ kind: 'repoint-connection', connectionId: c.id, connectionName: c.name, usernameBefore: c.username ?? '', usernameAfter: after, setsPassword: true, hadPassword: !!c.password });
   }
   return plan;
 }
@@ -108,4 +108,19 @@ export function connectionIdentities(connections: DataConnection[]): Account[] {
 
 export function stepsOfKind<K extends Step['kind']>(plan: Plan, kind: K): Array<Extract<Step, { kind: K }>> {
   return plan.steps.filter((s): s is Extract<Step, { kind: K }> => s.kind === kind);
+}
+
+/** The look-alikes as warnings: left alone, or included on request, with owner and address either way. */
+export function planLookAlikes(lookAlikes: LookAlike[]): Plan {
+  const plan = emptyPlan();
+  for (const l of lookAlikes) {
+    const what = `data connection ${l.name} is named like a monitor connection but is not one (owner ${l.owner}, calls ${l.address}: ${l.reasons.join('; ')})`;
+    if (l.included) {
+      plan.notes.push(`${what}; it is changed all the same because --include-connection names it`);
+    } else {
+      plan.unchanged.push(`data connection ${l.name}: not a genuine monitor connection, left alone`);
+      plan.notes.push(`${what}: left alone; if you know it is yours, name it: --include-connection ${shellQuote(l.name)}`);
+    }
+  }
+  return plan;
 }

@@ -73,7 +73,8 @@ async function inverseOf(client: QrsClient, js: JournalStep): Promise<Inverse> {
           connectionName: c.name,
           usernameNow: c.username ?? '',
           usernameBefore: rotation ? (c.username ?? '') : step.usernameBefore,
-          setsPassword: step.usernameBefore !== '',
+          // A connection that held no password gets none: rollback never hands a password to a connection that had none.
+          setsPassword: step.usernameBefore !== '' && step.hadPassword !== false,
         },
       };
     }

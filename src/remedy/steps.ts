@@ -18,6 +18,8 @@ export type Step =
       usernameAfter: string;
       /** Sets the password supplied for usernameAfter (always, for a repoint; for a rotation, that is the point). */
       setsPassword: true;
+      /** The connection held a password before: a rollback sets one back only then (absent in older journals). */
+      hadPassword?: boolean;
     }
   | {
       kind: 'restore-connection';

@@ -10,6 +10,7 @@ import {
   allocationSchema,
   dataConnectionSchema,
   userSchema,
+  serverNodeSchema,
   ALLOCATION_KINDS,
   allocationKinds,
   type About,
@@ -21,6 +22,8 @@ import {
 import { accountFromUsername, accountKey, type Account } from '../account.js';
 import type { NameMatcher } from './match.js';
 import { rememberConnectionSecret } from './credential.js';
+import { LOCAL_HOSTS, factsNeeded, judgeConnection } from './genuine.js';
+import { QrsfixError } from '../errors.js';
 
 export interface HeldAllocation {
   kind: AllocationKind;
@@ -34,12 +37,29 @@ export interface IdentityState {
   allocations: HeldAllocation[];
 }
 
-export interface Survey {
-  about: About;
-  /** Connections whose name matches exactly, sorted by name. */
+/** A connection named like a monitor connection that is not one (see genuine.ts): left alone unless included by name. */
+export interface LookAlike {
+  id: string;
+  name: string;
+  owner: string;
+  address: string;
+  runsAs: string | null;
+  reasons: string[];
+  /** Named with --include-connection: treated as a monitor connection all the same. */
+  included: boolean;
+}
+
+export interface FoundConnections {
+  /** Genuine monitor connections whose name matches exactly (and look-alikes named with --include-connection), sorted by name. */
   connections: DataConnection[];
   /** Connections the server's case-insensitive filter returned that do not match exactly. */
   nearMisses: DataConnection[];
+  /** Matching names that are not genuine monitor connections, sorted by name. */
+  lookAlikes: LookAlike[];
+}
+
+export interface Survey extends FoundConnections {
+  about: About;
   /** Every account involved (connection identities and the extra ones asked for), by accountKey. */
   identities: Map<string, IdentityState>;
 }
@@ -48,11 +68,38 @@ export function accountsFilter(accounts: Account[], prefix = ''): Filter {
   return filter.or(...accounts.map((a) => filter.and(filter.eq(`${prefix}userDirectory`, a.directory), filter.eq(`${prefix}userId`, a.userId))));
 }
 
-export async function readConnections(client: QrsClient, matcher: NameMatcher): Promise<{ connections: DataConnection[]; nearMisses: DataConnection[] }> {
+/**
+ * The matching connections, each judged genuine or a look-alike. Owners other than sa_repository and
+ * the site's nodes are read only when some connection needs them (a default site needs neither).
+ */
+export async function readConnections(client: QrsClient, matcher: NameMatcher, include: readonly string[] = []): Promise<FoundConnections> {
   const all = (await client.list('/qrs/dataconnection/full', dataConnectionSchema, filter.sw('name', matcher.prefix))).map(rememberConnectionSecret);
-  const connections = all.filter((c) => matcher.test(c.name)).sort((a, b) => a.name.localeCompare(b.name));
+  const matching = all.filter((c) => matcher.test(c.name)).sort((a, b) => a.name.localeCompare(b.name));
   const nearMisses = all.filter((c) => !matcher.test(c.name));
-  return { connections, nearMisses };
+  const missing = include.filter((name) => !matching.some((c) => c.name === name));
+  if (missing.length) {
+    throw new QrsfixError('usage', `--include-connection ${missing.join(', ')}: no data connection of that name matches ${matcher.glob}`, 'give the exact name (case included) the audit shows under "look-alike connections"');
+  }
+  const host = client.config.host.toLowerCase().replace(/^\[|\]$/g, '');
+  const hosts = new Set([...LOCAL_HOSTS, host, `[${host}]`]);
+  const needed = factsNeeded(matching, hosts);
+  const [owners, nodes] = await Promise.all([
+    needed.ownerIds.length ? client.list('/qrs/user/full', userSchema, filter.or(...needed.ownerIds.map((id) => filter.id('id', id)))) : Promise.resolve([]),
+    needed.nodes ? client.list('/qrs/servernodeconfiguration/full', serverNodeSchema) : Promise.resolve([]),
+  ]);
+  for (const n of nodes) hosts.add(n.hostName.toLowerCase());
+  const rootAdminIds = new Set(owners.filter((u) => u.roles.some((r) => r.toLowerCase() === 'rootadmin')).map((u) => u.id.toLowerCase()));
+  const connections: DataConnection[] = [];
+  const lookAlikes: LookAlike[] = [];
+  for (const c of matching) {
+    const verdict = judgeConnection(c, { hosts, rootAdminIds });
+    const included = include.includes(c.name);
+    if (verdict.genuine || included) connections.push(c);
+    if (!verdict.genuine) {
+      lookAlikes.push({ id: c.id, name: c.name, owner: verdict.owner, address: verdict.address, runsAs: c.username || null, reasons: verdict.reasons, included });
+    }
+  }
+  return { connections, nearMisses, lookAlikes };
 }
 
 /** Reads the users and allocations of these accounts: 1 + 3 requests, in parallel. */
@@ -81,8 +128,8 @@ export async function readIdentities(client: QrsClient, accounts: Account[]): Pr
   return identities;
 }
 
-export async function surveySite(client: QrsClient, matcher: NameMatcher, extraAccounts: Account[] = []): Promise<Survey> {
-  const [about, found] = await Promise.all([client.get('/qrs/about', aboutSchema), readConnections(client, matcher)]);
+export async function surveySite(client: QrsClient, matcher: NameMatcher, extraAccounts: Account[] = [], include: readonly string[] = []): Promise<Survey> {
+  const [about, found] = await Promise.all([client.get('/qrs/about', aboutSchema), readConnections(client, matcher, include)]);
   const accounts = [...extraAccounts];
   for (const c of found.connections) {
     const a = accountFromUsername(c.username);

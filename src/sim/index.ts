@@ -62,6 +62,8 @@ export {
   type KbConnectionName,
 } from './seed-kb.js';
 export { XSRF_BODY } from './routes.js';
+export { KB_CENTRAL_NODE, addServerNode, serverNodes } from './server-nodes.js';
+export { HARVEST_URL, addLookAlike, type LookAlikeOptions } from './seed-look-alikes.js';
 
 export interface SimOptions {
   /** Default 'kb'. 'large' totals include the kb seed's entities. */

@@ -8,6 +8,9 @@ import { ENTITY_TYPES, HttpError, getById, normalizeBody, type EntityType, type 
 import { FilterSyntaxError } from './filter-parser.js';
 import { compileFilter, compileOrderBy } from './query.js';
 import type { BaseEntity, SimState } from './state.js';
+import { serverNodeType } from './server-nodes.js';
+
+const ROUTED_TYPES: ReadonlyMap<string, EntityType<BaseEntity>> = new Map([...ENTITY_TYPES, ['servernodeconfiguration', serverNodeType as unknown as EntityType<BaseEntity>]]);
 
 export interface SimRequest {
   method: string;
@@ -198,7 +201,7 @@ export function handle(state: SimState, req: SimRequest): SimResponse {
   const rest = path.slice('/qrs/'.length);
   try {
     if (rest === 'about') return req.method === 'GET' ? json(200, state.about) : methodNotAllowed(req.method);
-    for (const [segment, type] of ENTITY_TYPES) {
+    for (const [segment, type] of ROUTED_TYPES) {
       if (rest === segment) return routeEntity(state, type, req, q, undefined, caller);
       if (rest.startsWith(`${segment}/`)) return routeEntity(state, type, req, q, rest.slice(segment.length + 1), caller);
     }

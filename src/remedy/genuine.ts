@@ -1,0 +1,115 @@
+/**
+ * Is a data connection one of Qlik's monitor connections, or only named like one? Anyone who may create
+ * a data connection can call it `monitor_apps_REST_zz`, point it at their own host, and wait for a fix to
+ * write a RootAdmin password into it. A genuine one (qrs-api.md §14) is a REST connection owned by
+ * INTERNAL\sa_repository (or by a RootAdmin who re-imported the monitoring apps) that calls this site's
+ * QRS: `url=https://localhost/qrs/…` or a node of the site, and trusted locations of the site only.
+ * Pure: the caller reads the owners' roles and the site's node names.
+ */
+import { accountKey, formatAccount } from '../account.js';
+import type { DataConnection } from '../qrs/schemas.js';
+
+export interface ConnectionVerdict {
+  genuine: boolean;
+  /** Why it is not genuine, one short phrase each; empty when genuine. */
+  reasons: string[];
+  /** The owner as DIR\id, or '(none)'. */
+  owner: string;
+  /** The url the connection calls, or '(no url)'. */
+  address: string;
+}
+
+export interface SiteFacts {
+  /** Host names that are this site: localhost forms, --host, the nodes' hostName (lower case). */
+  hosts: ReadonlySet<string>;
+  /** Owner user ids (lower case) known to hold RootAdmin. */
+  rootAdminIds: ReadonlySet<string>;
+}
+
+const REPOSITORY = 'internal\\sa_repository';
+export const LOCAL_HOSTS = ['localhost', '127.0.0.1', '[::1]', '::1'];
+
+/** The `key=value;` pairs inside `CUSTOM CONNECT TO "…"`; keys lower-cased; a key given twice keeps every value. */
+export function connectionStringPairs(text: string): Map<string, string[]> {
+  const inner = /^\s*CUSTOM\s+CONNECT\s+TO\s+"([\s\S]*)"\s*$/i.exec(text)?.[1] ?? text;
+  const pairs = new Map<string, string[]>();
+  for (const part of inner.split(';')) {
+    const at = part.indexOf('=');
+    if (at <= 0) continue;
+    const key = part.slice(0, at).trim().toLowerCase();
+    pairs.set(key, [...(pairs.get(key) ?? []), part.slice(at + 1).trim()]);
+  }
+  return pairs;
+}
+
+/** The host of an https URL without user info, lower case; undefined for anything else. */
+function httpsHost(url: string): string | undefined {
+  try {
+    const u = new URL(url);
+    if (u.protocol !== 'https:' || u.username || u.password) return undefined;
+    return u.hostname.toLowerCase();
+  } catch {
+    return undefined;
+  }
+}
+
+function isQrsPath(url: string): boolean {
+  try {
+    return new URL(url).pathname.toLowerCase().startsWith('/qrs/');
+  } catch {
+    return false;
+  }
+}
+
+/** `trustedLocations=name%2url%1name%2url`: the urls. */
+function trustedUrls(value: string): string[] {
+  return value
+    .split('%1')
+    .map((item) => item.slice(item.indexOf('%2') + 2))
+    .filter((u) => u.trim() !== '');
+}
+
+/** The url a connection calls, for display (one line, capped). */
+export function connectionAddress(c: Pick<DataConnection, 'connectionstring'>): string {
+  const urls = connectionStringPairs(c.connectionstring).get('url') ?? [];
+  const shown = urls.join(' and ');
+  if (!shown) return '(no url)';
+  return shown.length > 200 ? shown.slice(0, 199) + '…' : shown;
+}
+
+export function judgeConnection(c: DataConnection, site: SiteFacts): ConnectionVerdict {
+  const reasons: string[] = [];
+  const owner = c.owner ? formatAccount({ directory: c.owner.userDirectory, userId: c.owner.userId }) : '(none)';
+  const ownerOk = !!c.owner && (accountKey({ directory: c.owner.userDirectory, userId: c.owner.userId }) === REPOSITORY || site.rootAdminIds.has(c.owner.id.toLowerCase()));
+  if (!ownerOk) reasons.push(`owner ${owner} is neither INTERNAL\\sa_repository nor a RootAdmin`);
+  if ((c.type ?? '').toLowerCase() !== 'qvrestconnector.exe') reasons.push(`type ${c.type || '(none)'} is not QvRestConnector.exe`);
+  const pairs = connectionStringPairs(c.connectionstring);
+  const provider = pairs.get('provider') ?? [];
+  if (provider.length !== 1 || provider[0]!.toLowerCase() !== 'qvrestconnector.exe') reasons.push('its connection string is not for QvRestConnector.exe');
+  const urls = pairs.get('url') ?? [];
+  const onSite = (url: string) => {
+    const host = httpsHost(url);
+    return host !== undefined && site.hosts.has(host);
+  };
+  if (urls.length !== 1) reasons.push(urls.length ? 'it names more than one url' : 'it names no url');
+  else if (!onSite(urls[0]!) || !isQrsPath(urls[0]!)) reasons.push('it does not call the QRS of this site (https://localhost/qrs/… or a node of the site)');
+  const trusted = (pairs.get('trustedlocations') ?? []).flatMap(trustedUrls);
+  if (trusted.some((u) => !onSite(u))) reasons.push('it trusts a location outside this site');
+  return { genuine: reasons.length === 0, reasons, owner, address: connectionAddress(c) };
+}
+
+/** What to read before judging: owners other than sa_repository, and whether any url names a host not known to be local. */
+export function factsNeeded(connections: DataConnection[], knownHosts: ReadonlySet<string>): { ownerIds: string[]; nodes: boolean } {
+  const ownerIds = new Set<string>();
+  let nodes = false;
+  for (const c of connections) {
+    if (c.owner && accountKey({ directory: c.owner.userDirectory, userId: c.owner.userId }) !== REPOSITORY) ownerIds.add(c.owner.id);
+    const pairs = connectionStringPairs(c.connectionstring);
+    const urls = [...(pairs.get('url') ?? []), ...(pairs.get('trustedlocations') ?? []).flatMap(trustedUrls)];
+    if (urls.some((u) => {
+      const h = httpsHost(u);
+      return h !== undefined && !knownHosts.has(h);
+    })) nodes = true;
+  }
+  return { ownerIds: [...ownerIds], nodes };
+}
