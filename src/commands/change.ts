@@ -8,7 +8,8 @@ import type { QrsClient } from '../qrs/client.js';
 import type { About } from '../qrs/schemas.js';
 import { EXIT } from '../errors.js';
 import { applyJournal } from '../remedy/apply.js';
-import { JOURNAL_FORMAT, JOURNAL_VERSION, defaultJournalPath, writeJournal, type Journal } from '../remedy/journal.js';
+import { JOURNAL_FORMAT, JOURNAL_VERSION, checkJournalFree, createJournal, defaultJournalPath, journalFolder, type Journal } from '../remedy/journal.js';
+import { lockSite } from '../remedy/site-lock.js';
 import { describeStep, stepNeedsPassword, type Plan } from '../remedy/steps.js';
 import { renderPlan, renderSummary, stepLine, tally } from '../output/plan-report.js';
 import { info, out, outJson, warn } from '../output/stdio.js';
@@ -80,6 +81,24 @@ export async function runChange(client: QrsClient, flags: ChangeFlags, req: Chan
     return EXIT.ok;
   }
 
+  // Before a password is asked for: a run that cannot go on says so first.
+  const journalPath = flags.journal ?? defaultJournalPath();
+  checkJournalFree(journalPath);
+  const lock = lockSite(journalFolder(), client.config.host, client.config.port, req.command, warn);
+  try {
+    return await applyChange(client, flags, req, { json, planJson, site, journalPath });
+  } finally {
+    lock.release();
+  }
+}
+
+async function applyChange(
+  client: QrsClient,
+  flags: ChangeFlags,
+  req: ChangeRequest,
+  ctx: { json: boolean; planJson: unknown; site: Journal['site']; journalPath: string },
+): Promise<number> {
+  const { json, planJson, site, journalPath } = ctx;
   const password = req.plan.steps.some(stepNeedsPassword) ? await obtainPassword(flags, req.passwordOf ?? 'the account') : undefined;
   // Refused before any write, not half-way: see credential.ts.
   if (password !== undefined) connectionPassword({ type: 'QvRestConnector.exe' }, password);
@@ -88,7 +107,6 @@ export async function runChange(client: QrsClient, flags: ChangeFlags, req: Chan
     return EXIT.error;
   }
 
-  const journalPath = flags.journal ?? defaultJournalPath();
   const now = new Date().toISOString();
   const journal: Journal = {
     format: JOURNAL_FORMAT,
@@ -103,7 +121,7 @@ export async function runChange(client: QrsClient, flags: ChangeFlags, req: Chan
     notes: req.plan.notes,
     steps: req.plan.steps.map((step, i) => ({ n: i + 1, step, status: 'pending', description: describeStep(step) })),
   };
-  writeJournal(journalPath, journal);
+  createJournal(journalPath, journal);
   info(`journal: ${journalPath}`);
 
   let interrupted = false;

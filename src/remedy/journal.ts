@@ -3,9 +3,10 @@
  * an interrupted run can be understood, re-run or rolled back. It holds the site, the plan, each step's
  * before-state and status, and never a secret.
  */
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync, chmodSync } from 'node:fs';
-import path from 'node:path';
+import { readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import { createExclusive, replaceAtomically, whatIsAt } from '../util/safe-write.js';
 import { QrsfixError } from '../errors.js';
 import { scrub } from '../output/secrets.js';
 import type { Step } from './steps.js';
@@ -66,28 +67,58 @@ const journalSchema = z.object({
   ),
 });
 
-export function defaultJournalPath(now = new Date()): string {
-  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
-  return `./qrsfix-journal-${stamp}.json`;
+/** The folder journals (and the per-site locks) go to by default. */
+export function journalFolder(): string {
+  return '.';
 }
 
-/** Writes next to the target and renames over it: a crash never leaves a half-written journal. */
-export function writeJournal(file: string, journal: Journal): void {
-  journal.updatedAt = new Date().toISOString();
-  const text = scrub(JSON.stringify(journal, null, 2)) + '\n';
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
+/** Unique even for two runs in the same millisecond: UTC time with milliseconds, and a random part. */
+export function defaultJournalPath(now = new Date()): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '');
+  return `${journalFolder()}/qrsfix-journal-${stamp}-${randomBytes(3).toString('hex')}.json`;
+}
+
+function existsError(file: string): QrsfixError {
+  return new QrsfixError('refused', `the journal ${file} exists already: qrsfix never overwrites a journal`, 'give --journal a new file name, or leave --journal out for a fresh one');
+}
+
+/** Refuses a journal name that is taken (a file, a link, anything), before any change is made. */
+export function checkJournalFree(file: string): void {
+  let at;
   try {
-    const fd = openSync(tmp, 'w', 0o600);
-    try {
-      writeSync(fd, text);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    chmodSync(tmp, 0o600);
-    renameSync(tmp, file);
+    at = whatIsAt(file);
   } catch (err) {
-    throw new QrsfixError('input', `cannot write the journal ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, 'use --journal <file> in a writable folder');
+    throw new QrsfixError('input', `cannot check the journal ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, 'use --journal <file> in a folder you may write');
+  }
+  if (at !== 'none') throw existsError(file);
+}
+
+function journalText(journal: Journal): string {
+  journal.updatedAt = new Date().toISOString();
+  return scrub(JSON.stringify(journal, null, 2)) + '\n';
+}
+
+function writeFailure(file: string, err: unknown): QrsfixError {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'EEXIST') return existsError(file);
+  return new QrsfixError('input', `cannot write the journal ${file}: ${code ?? String(err)}`, 'use --journal <file> in a writable folder');
+}
+
+/** The first write: the journal is created exclusively, so two runs never share one. */
+export function createJournal(file: string, journal: Journal): void {
+  try {
+    createExclusive(file, journalText(journal));
+  } catch (err) {
+    throw writeFailure(file, err);
+  }
+}
+
+/** Every later write: to a fresh temporary file, renamed over the journal, so a crash never leaves half of one. */
+export function writeJournal(file: string, journal: Journal): void {
+  try {
+    replaceAtomically(file, journalText(journal));
+  } catch (err) {
+    throw writeFailure(file, err);
   }
 }
 
