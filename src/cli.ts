@@ -108,7 +108,8 @@ export function buildProgram(): Command {
     program
       .command('rollback')
       .description('undo what the journal of a change records as done, newest first')
-      .argument('<journal>', 'the journal file the change wrote'),
+      .argument('<journal>', 'the journal file the change wrote')
+      .option('--force', 'also roll back objects modified since the change (default: named and left alone, exit 2)'),
     true,
     'this rollback',
   ).action(lazy(() => import('./commands/rollback.js')));

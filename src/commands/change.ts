@@ -62,7 +62,10 @@ export async function runChange(client: QrsClient, flags: ChangeFlags, req: Chan
     steps: req.plan.steps.map((s, i) => ({ n: i + 1, description: describeStep(s), ...s })),
     unchanged: req.plan.unchanged,
     notes: req.plan.notes,
+    held: req.plan.held ?? [],
   };
+  // Objects changed since and left alone: the change is not whole, whatever else happens.
+  const heldCode = req.plan.held?.length ? EXIT.partial : EXIT.ok;
   const site = { host: client.config.host, port: client.config.port, buildVersion: req.about.buildVersion };
   if (!json) out(renderPlan(req.title, req.plan));
 
@@ -73,7 +76,7 @@ export async function runChange(client: QrsClient, flags: ChangeFlags, req: Chan
       out('Nothing to change. Nothing was written.');
       if (verdict) out(verdict.text);
     }
-    return EXIT.ok;
+    return heldCode;
   }
   if (flags.dryRun) {
     if (json) outJson({ command: req.command, site, dryRun: true, outcome: 'dry-run', plan: planJson });
@@ -118,7 +121,7 @@ async function applyChange(
     updatedAt: now,
     outcome: 'in-progress',
     unchanged: req.plan.unchanged,
-    notes: req.plan.notes,
+    notes: [...req.plan.notes, ...(req.plan.held ?? []).map((h) => `changed since, left alone: ${h}`)],
     steps: req.plan.steps.map((step, i) => ({ n: i + 1, step, status: 'pending', description: describeStep(step) })),
   };
   createJournal(journalPath, journal);
@@ -151,11 +154,12 @@ async function applyChange(
     outJson({ command: req.command, site, dryRun: false, outcome, plan: planJson, results: journal.steps, tally: tally(journal), journal: journalPath, verdict: verdict?.json });
   } else {
     out(renderSummary(journal, journalPath, req.rerun));
+    if (req.plan.held?.length) out(`Not rolled back, changed since (${req.plan.held.length}): see "Changed since" above; --force rolls them back too.`);
     if (verdict) out(verdict.text);
     if (outcome === 'done' && req.nextSteps?.length) {
       out('Next steps:');
       for (const s of req.nextSteps) out(`  - ${s}`);
     }
   }
-  return outcome === 'done' ? EXIT.ok : outcome === 'interrupted' ? EXIT.interrupted : EXIT.partial;
+  return outcome === 'done' ? (req.plan.held?.length ? EXIT.partial : EXIT.ok) : outcome === 'interrupted' ? EXIT.interrupted : EXIT.partial;
 }

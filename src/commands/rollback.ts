@@ -9,7 +9,7 @@ import { runChange, type ChangeFlags } from './change.js';
 import { commandLine } from './remedy-common.js';
 import { openClient } from './session.js';
 
-export async function run(journalFile: string, flags: ChangeFlags): Promise<number> {
+export async function run(journalFile: string, flags: ChangeFlags & { force?: boolean }): Promise<number> {
   if (flags.journal && path.resolve(flags.journal) === path.resolve(journalFile)) {
     throw usageError('--journal names the journal being rolled back', 'the rollback writes a journal of its own; give it another file or leave --journal out');
   }
@@ -18,10 +18,10 @@ export async function run(journalFile: string, flags: ChangeFlags): Promise<numb
   try {
     checkJournalSite(journal, client.config.host, client.config.port, journalFile);
     info(`reading ${client.baseUrl} …`);
-    const [about, { plan, passwordOf }] = await Promise.all([client.get('/qrs/about', aboutSchema), planRollback(client, journal)]);
+    const [about, { plan, passwordOf }] = await Promise.all([client.get('/qrs/about', aboutSchema), planRollback(client, journal, { file: journalFile, force: flags.force === true })]);
     return await runChange(client, flags, {
       command: 'rollback',
-      rerun: commandLine(client, ['rollback', journalFile]),
+      rerun: commandLine(client, ['rollback', journalFile, flags.force === true && '--force']),
       title: `Roll back "${journal.command}" of ${journal.createdAt} (${journalFile}), newest change first`,
       plan,
       about,

@@ -14,6 +14,10 @@ export function renderPlan(title: string, plan: Plan): string {
     out.push('  Left alone:');
     for (const u of plan.unchanged) out.push(`    - ${u}`);
   }
+  if (plan.held?.length) {
+    out.push('  Changed since, left alone:');
+    for (const h of plan.held) out.push(`    ✗ ${h}`);
+  }
   if (plan.notes.length) {
     out.push('  Please note:');
     for (const n of plan.notes) out.push(`    ! ${n}`);

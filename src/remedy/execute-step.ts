@@ -33,20 +33,20 @@ function isUncertain(err: unknown): boolean {
   return err instanceof QrsError && err.uncertain && err.kind !== 'interrupted';
 }
 
-/** GET, change, PUT with the read modifiedDate; on 409 start over from a fresh GET. */
+/** GET, change, PUT with the read modifiedDate; on 409 start over from a fresh GET. `modifiedDate`: what the write left. */
 async function updateEntity<T extends { modifiedDate: string }>(
   read: () => Promise<T>,
   change: (entity: T) => T | 'unchanged',
-  write: (entity: T) => Promise<unknown>,
+  write: (entity: T) => Promise<{ modifiedDate: string }>,
   maxConflictRetries: number,
-): Promise<{ changed: boolean; conflicts: number }> {
+): Promise<{ changed: boolean; conflicts: number; modifiedDate?: string }> {
   for (let conflicts = 0; ; conflicts++) {
     const fresh = await read();
     const next = change(fresh);
     if (next === 'unchanged') return { changed: false, conflicts };
     try {
-      await write(next);
-      return { changed: true, conflicts };
+      const written = await write(next);
+      return { changed: true, conflicts, modifiedDate: written.modifiedDate };
     } catch (err) {
       if (isStatus(err, 409) && conflicts < maxConflictRetries) continue;
       // A PUT whose answer was lost: the next loop's GET shows whether it landed.
@@ -59,6 +59,11 @@ async function updateEntity<T extends { modifiedDate: string }>(
 function needPassword(password: string | undefined): string {
   if (password === undefined) throw new QrsfixError('usage', 'this change sets a data connection password, but none was given', 'use --password-stdin or QRSFIX_PASSWORD, or run on a terminal to be asked');
   return password;
+}
+
+/** The modifiedDate a write left, for the journal: a rollback compares it with what QRS says then. */
+function left(modifiedDate: string | undefined): Pick<StepOutcome, 'result'> {
+  return modifiedDate ? { result: { modifiedDate } } : {};
 }
 
 function conflictNote(conflicts: number): string {
@@ -74,7 +79,7 @@ export async function executeStep(client: QrsClient, step: Step, opts: ExecuteOp
       const target = step.kind === 'repoint-connection' ? step.usernameAfter : step.usernameBefore;
       const password = step.kind === 'repoint-connection' || step.setsPassword ? needPassword(opts.password) : '';
       let skippedBecause: string | undefined;
-      const { changed, conflicts } = await updateEntity(
+      const { changed, conflicts, modifiedDate } = await updateEntity(
         async () => rememberConnectionSecret(await client.get(path, dataConnectionSchema)),
         (c) => {
           if (step.kind === 'restore-connection') {
@@ -91,7 +96,7 @@ export async function executeStep(client: QrsClient, step: Step, opts: ExecuteOp
         retries,
       );
       if (skippedBecause) return { status: 'skipped', detail: skippedBecause };
-      return { status: changed ? 'done' : 'already', detail: `runs as ${target || '(nobody)'}${conflictNote(conflicts)}` };
+      return { status: changed ? 'done' : 'already', detail: `runs as ${target || '(nobody)'}${conflictNote(conflicts)}`, ...left(modifiedDate) };
     }
     case 'create-user': {
       const account = parseAccount(step.account);
@@ -99,14 +104,14 @@ export async function executeStep(client: QrsClient, step: Step, opts: ExecuteOp
         (await client.list('/qrs/user/full', userSchema, filter.and(filter.eq('userDirectory', account.directory), filter.eq('userId', account.userId))))[0];
       try {
         const created = await client.post('/qrs/user', { userId: account.userId, userDirectory: account.directory, name: step.name, roles: ['RootAdmin'] }, userSchema);
-        return { status: 'done', detail: `created with id ${created.id}`, result: { userGuid: created.id } };
+        return { status: 'done', detail: `created with id ${created.id}`, result: { userGuid: created.id, modifiedDate: created.modifiedDate } };
       } catch (err) {
         if (!isUncertain(err) && !isStatus(err, 400)) throw err;
         const existing = await findUser();
         if (!existing) throw err;
         // A lost answer to our POST, or created meanwhile by someone else: say which we cannot know.
         return isUncertain(err)
-          ? { status: 'done', detail: `created with id ${existing.id} (confirmed by reading back)`, result: { userGuid: existing.id } }
+          ? { status: 'done', detail: `created with id ${existing.id} (confirmed by reading back)`, result: { userGuid: existing.id, modifiedDate: existing.modifiedDate } }
           : { status: 'already', detail: `exists already with id ${existing.id}; roles ${existing.roles.join(', ') || '(none)'}` };
       }
     }
@@ -114,7 +119,7 @@ export async function executeStep(client: QrsClient, step: Step, opts: ExecuteOp
     case 'remove-root-admin': {
       const path = `/qrs/user/${step.userGuid}`;
       const adding = step.kind === 'add-root-admin';
-      const { changed, conflicts } = await updateEntity(
+      const { changed, conflicts, modifiedDate } = await updateEntity(
         () => client.get(path, userSchema),
         (u) => {
           const has = u.roles.some((r) => r.toLowerCase() === 'rootadmin');
@@ -124,7 +129,7 @@ export async function executeStep(client: QrsClient, step: Step, opts: ExecuteOp
         (u) => client.put(path, u, userSchema),
         retries,
       );
-      return { status: changed ? 'done' : 'already', detail: `${adding ? 'is' : 'is no longer'} RootAdmin${conflictNote(conflicts)}` };
+      return { status: changed ? 'done' : 'already', detail: `${adding ? 'is' : 'is no longer'} RootAdmin${conflictNote(conflicts)}`, ...left(modifiedDate) };
     }
     case 'delete-user': {
       const path = `/qrs/user/${step.userGuid}`;
@@ -159,7 +164,7 @@ export async function executeStep(client: QrsClient, step: Step, opts: ExecuteOp
         return {
           status: 'done',
           detail: `quarantined until ${until}: used within the last 7 days, so its tokens return only then; it can be reinstated to ${step.account} until then (qrsfix rollback)`,
-          result: { quarantinedUntil: until },
+          result: { quarantinedUntil: until, modifiedDate: after.modifiedDate },
         };
       } catch (err) {
         if (isStatus(err, 404)) return { status: 'done', detail: 'removed; its tokens are free again' };

@@ -15,6 +15,7 @@ import { isRootAdmin } from './findings.js';
 import { rememberConnectionSecret } from './credential.js';
 import { emptyPlan } from './plan.js';
 import type { Plan, Step } from './steps.js';
+import { changedSince, checkJournalIds, mismatch } from './rollback-checks.js';
 
 const UNDOABLE = new Set(['create-user', 'add-root-admin', 'repoint-connection', 'remove-allocation']);
 
@@ -31,9 +32,26 @@ async function readOrNull<T>(read: () => Promise<T>): Promise<T | null> {
   }
 }
 
-type Inverse = { step?: Step; unchanged?: string };
+type Inverse = { step?: Step; unchanged?: string; held?: string };
 
-async function inverseOf(client: QrsClient, js: JournalStep): Promise<Inverse> {
+export interface RollbackOptions {
+  /** The journal's file name, for messages. */
+  file: string;
+  /** Overwrite objects modified since the change. */
+  force: boolean;
+}
+
+function sameUser(user: { userDirectory: string; userId: string }, account: string): boolean {
+  const a = accountFromUsername(account);
+  return !!a && sameAccount(a, { directory: user.userDirectory, userId: user.userId });
+}
+
+/** Checks the object is the journal's and unmodified since; returns the "changed since" line, or undefined to go on. */
+function heldBack(js: JournalStep, label: string, modifiedDate: string, opts: RollbackOptions): string | undefined {
+  return opts.force ? undefined : changedSince(js, label, modifiedDate);
+}
+
+async function inverseOf(client: QrsClient, js: JournalStep, opts: RollbackOptions): Promise<Inverse> {
   const step = js.step;
   switch (step.kind) {
     case 'create-user': {
@@ -47,17 +65,24 @@ async function inverseOf(client: QrsClient, js: JournalStep): Promise<Inverse> {
       }
       const user = await readOrNull(() => client.get(`/qrs/user/${userGuid}`, userSchema));
       if (!user) return { unchanged: `user ${step.account}: no longer exists` };
+      if (!sameUser(user, step.account)) throw mismatch(opts.file, js, 'user', `${step.account}/${userGuid}`, `${user.userDirectory}\\${user.userId}`);
+      const held = heldBack(js, `user ${step.account}`, user.modifiedDate, opts);
+      if (held) return { held };
       return { step: { kind: 'delete-user', account: step.account, userGuid } };
     }
     case 'add-root-admin': {
       const user = await readOrNull(() => client.get(`/qrs/user/${step.userGuid}`, userSchema));
       if (!user) return { unchanged: `user ${step.account}: no longer exists` };
+      if (!sameUser(user, step.account)) throw mismatch(opts.file, js, 'user', `${step.account}/${step.userGuid}`, `${user.userDirectory}\\${user.userId}`);
       if (!isRootAdmin(user.roles)) return { unchanged: `user ${step.account}: is no longer RootAdmin` };
+      const held = heldBack(js, `user ${step.account}`, user.modifiedDate, opts);
+      if (held) return { held };
       return { step: { kind: 'remove-root-admin', account: step.account, userGuid: step.userGuid } };
     }
     case 'repoint-connection': {
       const c = await readOrNull(async () => rememberConnectionSecret(await client.get(`/qrs/dataconnection/${step.connectionId}`, dataConnectionSchema)));
       if (!c) return { unchanged: `data connection ${step.connectionName}: no longer exists` };
+      if (c.name !== step.connectionName) throw mismatch(opts.file, js, 'data connection', `${step.connectionName}/${step.connectionId}`, `"${c.name}"`);
       const now = accountFromUsername(c.username);
       const after = accountFromUsername(step.usernameAfter);
       const rotation = step.usernameBefore.toLowerCase() === step.usernameAfter.toLowerCase();
@@ -66,6 +91,8 @@ async function inverseOf(client: QrsClient, js: JournalStep): Promise<Inverse> {
         if (before && now && sameAccount(now, before)) return { unchanged: `data connection ${step.connectionName}: runs as ${c.username} again already` };
         return { unchanged: `data connection ${step.connectionName}: now runs as ${c.username || '(nobody)'}, changed since the fix; left alone` };
       }
+      const held = heldBack(js, `data connection ${step.connectionName}`, c.modifiedDate, opts);
+      if (held) return { held };
       return {
         step: {
           kind: 'restore-connection',
@@ -82,8 +109,19 @@ async function inverseOf(client: QrsClient, js: JournalStep): Promise<Inverse> {
       const kind: AllocationKind = step.allocationKind;
       const label = ALLOCATION_KINDS[kind].label;
       const a = await readOrNull(() => client.get(`${ALLOCATION_KINDS[kind].path}/${step.allocationId}`, allocationSchema));
-      if (a && a.quarantined) return { step: { kind: 'reinstate-allocation', allocationKind: kind, allocationId: step.allocationId, account: step.account, userGuid: step.userGuid } };
+      if (a?.user && a.user.id.toLowerCase() !== step.userGuid.toLowerCase()) {
+        throw mismatch(opts.file, js, label, `${step.allocationId} of ${step.account}`, `one of ${a.user.userDirectory}\\${a.user.userId}`);
+      }
+      if (a && a.quarantined) {
+        const held = heldBack(js, `${label} ${step.allocationId} of ${step.account}`, a.modifiedDate, opts);
+        if (held) return { held };
+        return { step: { kind: 'reinstate-allocation', allocationKind: kind, allocationId: step.allocationId, account: step.account, userGuid: step.userGuid } };
+      }
       if (a) return { unchanged: `${label} ${step.allocationId} of ${step.account}: is allocated (not removed, or given back since)` };
+      // A new allocation goes to the journal's user id: that must still be the journal's user.
+      const owner = await readOrNull(() => client.get(`/qrs/user/${step.userGuid}`, userSchema));
+      if (!owner) return { unchanged: `${label} of ${step.account}: the user no longer exists` };
+      if (!sameUser(owner, step.account)) throw mismatch(opts.file, js, 'user', `${step.account}/${step.userGuid}`, `${owner.userDirectory}\\${owner.userId}`);
       const held = await client.list(`${ALLOCATION_KINDS[kind].path}/full`, allocationSchema, filter.id('user.id', step.userGuid));
       if (held.some((h) => !h.quarantined)) return { unchanged: `${label} of ${step.account}: holds one again already` };
       return { step: { kind: 'allocate', allocationKind: kind, account: step.account, userGuid: step.userGuid } };
@@ -127,6 +165,7 @@ export interface RollbackPlan {
 }
 
 export function checkJournalSite(journal: Journal, host: string, port: number, file: string): void {
+  checkJournalIds(journal, file);
   if (journal.site.host.toLowerCase() !== host.toLowerCase() || journal.site.port !== port) {
     throw new QrsfixError(
       'refused',
@@ -141,7 +180,7 @@ export function checkJournalSite(journal: Journal, host: string, port: number, f
   if (unknown) throw new QrsfixError('refused', `${file} holds a step qrsfix cannot undo (${unknown.step.kind})`, 'it may come from another qrsfix version');
 }
 
-export async function planRollback(client: QrsClient, journal: Journal): Promise<RollbackPlan> {
+export async function planRollback(client: QrsClient, journal: Journal, opts: RollbackOptions): Promise<RollbackPlan> {
   const plan = emptyPlan();
   // A step whose outcome is unknown, or still pending in a run that never finished (killed), may have
   // landed: its inverse is planned too, from what QRS says now.
@@ -151,11 +190,13 @@ export async function planRollback(client: QrsClient, journal: Journal): Promise
   const done = journal.steps
     .filter(maybe)
     .sort((a, b) => (b.finishedAt ?? '').localeCompare(a.finishedAt ?? '') || b.n - a.n);
-  const inverses = await mapLimit(done, 4, (js) => inverseOf(client, js));
+  const inverses = await mapLimit(done, 4, (js) => inverseOf(client, js, opts));
   for (const inv of inverses) {
     if (inv.step) plan.steps.push(inv.step);
     if (inv.unchanged) plan.unchanged.push(inv.unchanged);
+    if (inv.held) (plan.held ??= []).push(inv.held);
   }
+  if (opts.force) plan.notes.push('--force: objects modified since the change are rolled back all the same');
   await keepUsersStillInUse(client, plan);
   if (crashed) plan.notes.push('the journal is of a run that never finished: steps it had not recorded were checked against the site');
   if (!done.length) plan.unchanged.push('the journal records no step as done: nothing of it to undo');

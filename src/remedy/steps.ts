@@ -42,6 +42,8 @@ export interface Plan {
   unchanged: string[];
   /** Things the admin should know before confirming. */
   notes: string[];
+  /** Objects changed by someone since: not changed by this plan, which then ends with exit 2. */
+  held?: string[];
 }
 
 export function stepNeedsPassword(step: Step): boolean {
