@@ -4,12 +4,11 @@
  * fast), and the one place where errors become exit codes. Nothing else in qrsfix exits.
  */
 import { Command, CommanderError } from 'commander';
-import { readFileSync } from 'node:fs';
 import { QrsfixError, exitCodeFor } from './errors.js';
 import { errorLine } from './output/stdio.js';
 import { addConnectionOptions, addOutputOptions } from './commands/options.js';
+import { VERSION } from './version.js';
 
-const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 
 // Each command module validates its own arguments; commander hands them over untyped.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -32,7 +31,7 @@ function lazy(load: () => Promise<{ run: Runner }>) {
 export function buildProgram(): Command {
   const program = new Command('qrsfix')
     .description('Audit and fix the Qlik Sense service-account access-pass problem (QLIK-88038) over the QRS API.')
-    .version(pkg.version, '-V, --version')
+    .version(VERSION, '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     // --site fills in the connection options the command line left out, before the command runs.

@@ -9,10 +9,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { qrsfixCommand } from './helpers/cli.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.resolve(here, '..');
-const CLI = path.join(REPO, 'dist/cli.js');
+const [COMMAND, PREFIX] = qrsfixCommand();
 const SAMPLES = path.resolve(here, 'fixtures/samples');
 
 interface Run {
@@ -23,7 +24,7 @@ interface Run {
 
 function qrsfix(...args: string[]): Promise<Run> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, 'diagnose-log', ...args], { cwd: REPO, env: { ...process.env, NO_COLOR: '1' }, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
+    execFile(COMMAND, [...PREFIX, 'diagnose-log', ...args], { cwd: REPO, env: { ...process.env, NO_COLOR: '1' }, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
       const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
       resolve({ code, stdout, stderr });
     });
@@ -35,7 +36,8 @@ const LICENSE_HEADER = 'Sequence#\tTimestamp\tLevel\tHostname\tLogger\tThread\tI
 let dir: string;
 let cleanLog: string;
 beforeAll(async () => {
-  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` (npm test does it) first`);
+  const runs = PREFIX[0] ?? COMMAND;
+  if (!existsSync(runs)) throw new Error(`${runs} is missing: run \`npm run build\` (npm test does it) first`);
   dir = await mkdtemp(path.join(tmpdir(), 'qrsfix-e2e-logs-'));
   cleanLog = path.join(dir, 'NODE1_License_Repository.txt');
   const grant = ['1', '20240301T085900.000+0100', 'INFO', 'N', 'License.Repository.Repository.Core.Resource.RequestAccessTypeResource', '1', 'i', 'DOMAIN\\qvservice', 'UsageID: u, SessionID: s, SessionCount: 1, Hostname: \'::1\'', 's', '', 'ProfessionalAccess', 'UsageGranted', 'DOMAIN\\alice', 'g', 'c'];

@@ -3,7 +3,7 @@
  * password if the plan sets one; confirm (or --yes); create the journal before the first write;
  * apply; summarise; exit 0 done, 2 partly done, 130 interrupted.
  */
-import { readFileSync } from 'node:fs';
+import { VERSION } from '../version.js';
 import type { QrsClient } from '../qrs/client.js';
 import type { About } from '../qrs/schemas.js';
 import { EXIT } from '../errors.js';
@@ -37,14 +37,6 @@ export interface ChangeRequest {
   /** Runs after the change, or at once when there is none (fix: the audit's verdict); returns text and a JSON value. */
   verify?: (changed: boolean) => Promise<{ text: string; json: unknown; exitHint?: number }>;
   nextSteps?: string[];
-}
-
-function toolVersion(): string {
-  try {
-    return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
-  } catch {
-    return 'unknown';
-  }
 }
 
 /** The dry run's command line to apply it: the same flags, with the ones a real run needs kept. */
@@ -114,7 +106,7 @@ async function applyChange(
   const journal: Journal = {
     format: JOURNAL_FORMAT,
     version: JOURNAL_VERSION,
-    tool: { name: 'qrsfix', version: toolVersion() },
+    tool: { name: 'qrsfix', version: VERSION },
     command: req.command,
     site,
     createdAt: now,

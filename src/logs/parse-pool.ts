@@ -53,6 +53,17 @@ function threadFailed(why: string, cause?: unknown): QrsfixError {
   return new QrsfixError('input', `a parse thread failed: ${why}`, 'run again with --threads 0 to parse in the main thread', { cause });
 }
 
+/** The worker's own bundled source in the single-file build (no worker file exists inside it), set by the bundler. */
+declare const QRSFIX_PARSE_WORKER_SOURCE: string | undefined;
+
+function startWorker(): Worker {
+  // A small young generation: parsing a run leaves only its packed rows alive, and the default
+  // lets each thread's heap grow by tens of megabytes before it collects, for no gain in speed.
+  const resourceLimits = { maxYoungGenerationSizeMb: 8 };
+  if (typeof QRSFIX_PARSE_WORKER_SOURCE === 'string') return new Worker(QRSFIX_PARSE_WORKER_SOURCE, { eval: true, resourceLimits });
+  return new Worker(new URL('./parse-worker.js', import.meta.url), { resourceLimits });
+}
+
 interface Pending {
   resolve(parsed: Parsed): void;
   reject(err: Error): void;
@@ -73,9 +84,7 @@ class WorkerParser implements ChunkParser {
 
   private start(): void {
     for (let i = 0; i < this.threads; i++) {
-      // A small young generation: parsing a run leaves only its packed rows alive, and the default
-      // lets each thread's heap grow by tens of megabytes before it collects, for no gain in speed.
-      const worker = new Worker(new URL('./parse-worker.js', import.meta.url), { resourceLimits: { maxYoungGenerationSizeMb: 8 } });
+      const worker = startWorker();
       worker.on('message', (reply: ParseReply) => this.settle(worker, reply));
       worker.on('error', (err) => this.fail(threadFailed(err.message, err)));
       worker.on('exit', (code) => {

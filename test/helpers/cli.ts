@@ -1,6 +1,8 @@
 /**
  * Runs the built CLI (dist/, built by `npm test` before vitest) as a child process, with a clean
  * environment (no QRS_* or proxy settings leak in from the machine) and no terminal on stdin.
+ * QRSFIX_BIN=<executable> runs a single-file build (`npm run package`) instead, e.g.
+ * `QRSFIX_BIN=dist/qrsfix-linux-x64 npx vitest run test/e2e-audit.test.ts`.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -10,6 +12,13 @@ import { fileURLToPath } from 'node:url';
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const REPO = path.resolve(here, '../..');
 export const CLI = path.join(REPO, 'dist/cli.js');
+/** The single-file executable under test, if any (read before cleanEnv drops QRSFIX_* variables). */
+export const BIN = process.env.QRSFIX_BIN ? path.resolve(REPO, process.env.QRSFIX_BIN) : undefined;
+
+/** The command that starts qrsfix: the executable, or this Node with dist/cli.js. */
+export function qrsfixCommand(): [string, string[]] {
+  return BIN ? [BIN, []] : [process.execPath, [CLI]];
+}
 
 export interface Run {
   code: number | null;
@@ -44,10 +53,11 @@ export function cleanEnv(extra: Record<string, string | undefined> = {}): NodeJS
 }
 
 export function qrsfix(args: string[], opts: RunOptions = {}): Promise<Run> {
-  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` (npm test does it) first`);
+  const [command, prefix] = qrsfixCommand();
+  if (!existsSync(BIN ?? CLI)) throw new Error(`${BIN ?? CLI} is missing: run \`${BIN ? 'npm run package' : 'npm run build'}\` first`);
   const started = Date.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: opts.cwd ?? REPO, env: cleanEnv(opts.env), stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(command, [...prefix, ...args], { cwd: opts.cwd ?? REPO, env: cleanEnv(opts.env), stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
