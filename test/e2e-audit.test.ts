@@ -3,7 +3,7 @@ import { readFile, mkdir, writeFile, copyFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startSimulator, createCa, KB_SECRETS } from '../src/sim/index.js';
-import { filesUnder, leakedSecrets, qrsfix } from './helpers/cli.js';
+import { filesUnder, leakedSecrets, qrsfix, tool } from './helpers/cli.js';
 import { sharedSitePerFile } from './helpers/site.js';
 
 const site = sharedSitePerFile('e2e-audit');
@@ -18,7 +18,7 @@ describe('qrsfix audit on the KB site', () => {
     // One line per connection: the rows follow each other with no rule between them.
     expect(r.stdout).toMatch(/│ monitor_apps_REST_license_professional +│ domain\\qvservice +│\n│ monitor_apps_REST_license_user +│/);
     expect(r.stdout).toMatch(/DOMAIN\\qvservice runs 11 monitor connections and holds user access pass/);
-    expect(r.stdout).toContain(`fix: qrsfix fix --service-account 'DOMAIN\\qvservice' --host localhost --port ${site.sim.port} --certs ${site.sim.certsDir}`);
+    expect(r.stdout).toContain(`fix: ${tool()} fix --service-account 'DOMAIN\\qvservice' --host localhost --port ${site.sim.port} --certs ${site.sim.certsDir}`);
     expect(r.stdout).toContain('QLIK-88038');
     // The near miss in upper case is reported, not treated as a monitor connection.
     expect(r.stdout).toContain('Not matched (name differs in case): MONITOR_APPS_REST_legacy_export');

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KB_IDS, startSimulator, type SimHandle } from '../src/sim/index.js';
-import { qrsfix } from './helpers/cli.js';
+import { qrsfix, tool } from './helpers/cli.js';
 
 let clean: SimHandle;
 let broken: SimHandle;
@@ -46,7 +46,7 @@ describe('audit --all-sites', () => {
     expect(r.stdout).toMatch(/│ us-prod +│ +│ +│ +│ +│ not audited: connection refused by localhost:\d+/);
     // Then each site's details, the fixes naming the site.
     expect(r.stdout).toContain('=== site eu-prod ===');
-    expect(r.stdout).toContain("fix: qrsfix fix --service-account 'DOMAIN\\qvservice' --site eu-prod");
+    expect(r.stdout).toContain(`fix: ${tool(dir)} fix --service-account 'DOMAIN\\qvservice' --site eu-prod`);
     expect(r.stdout).toContain('=== site us-prod ===\nNot audited: connection refused');
     expect(broken.requests.every((q) => q.method === 'GET')).toBe(true);
   });

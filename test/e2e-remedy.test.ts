@@ -7,7 +7,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { KB_SECRETS, KB_IDS } from '../src/sim/index.js';
-import { filesUnder, leakedSecrets } from './helpers/cli.js';
+import { filesUnder, leakedSecrets, toolPattern } from './helpers/cli.js';
 import { freshSitePerTest } from './helpers/site.js';
 
 const MONITOR_PASSWORD = 'Mon!tor-Pa55 with spaces';
@@ -41,7 +41,7 @@ describe('fix: plan, dry run and refusal', () => {
     expect(journals()).toEqual([]);
     // The line to apply it keeps what a real run needs, and says --yes is needed here (no terminal).
     const kept = await run(['fix', '--monitor-user', 'DOMAIN\\qlikmonitor', '--password-stdin', '--journal', 'my change.json', '--dry-run']);
-    expect(kept.stdout).toMatch(/To apply: qrsfix fix --monitor-user 'DOMAIN\\qlikmonitor' --host localhost --port \d+ --certs \S+ --password-stdin --journal 'my change\.json' {2}\(add --yes: there is no terminal to confirm on\)/);
+    expect(kept.stdout).toMatch(new RegExp(`To apply: ${toolPattern(site.dir)} fix --monitor-user 'DOMAIN\\\\qlikmonitor' --host localhost --port \\d+ --certs \\S+ --password-stdin --journal 'my change\\.json' {2}\\(add --yes: there is no terminal to confirm on\\)`));
   });
 
   it('without a terminal and without --yes it refuses, exit 1, and writes nothing', async () => {
@@ -120,7 +120,7 @@ describe('fix, KB option 2: a dedicated monitor user', () => {
     expect(r.stdout).toContain('Summary: 12 changed');
     expect(r.stdout).toContain('Audit after the change: nothing to fix');
     expect(r.stdout).toContain('Reload');
-    expect(r.stdout).toMatch(/change both together from now on: qrsfix repoint-connections --user 'DOMAIN\\qlikmonitor' --update-password --host localhost --port \d+/);
+    expect(r.stdout).toMatch(new RegExp(`change both together from now on: ${toolPattern(site.dir)} repoint-connections --user 'DOMAIN\\\\qlikmonitor' --update-password --host localhost --port \\d+`));
     expect(leakedSecrets(secrets(), [r.stdout, r.stderr], filesUnder(site.dir))).toEqual([]);
 
     site.sim.resetRequests();
@@ -137,7 +137,7 @@ describe('fix, KB option 2: a dedicated monitor user', () => {
     expect(broken.stdout).not.toContain('already as wanted');
     expect(broken.stdout).toContain('Audit now: 1 finding');
     expect(broken.stdout).toContain('DOMAIN\\qlikmonitor runs 11 monitor connections but has no QRS user record');
-    expect(broken.stdout).toMatch(/^ {4}fix: qrsfix create-user --user 'DOMAIN\\qlikmonitor'/m);
+    expect(broken.stdout).toMatch(new RegExp(`^ {4}fix: ${toolPattern(site.dir)} create-user --user 'DOMAIN\\\\qlikmonitor'`, 'm'));
   });
 
   it('a connection moved back to the service account: the audit suggests the monitor user the site has, and that command converges', async () => {
@@ -149,10 +149,10 @@ describe('fix, KB option 2: a dedicated monitor user', () => {
     const audit = await run(['audit']);
     expect(audit.code).toBe(2);
     const suggestion = audit.stdout.split('\n').find((l) => l.includes("--monitor-user 'DOMAIN\\qlikmonitor'"));
-    expect(suggestion).toMatch(/^ {4}or: {2}qrsfix fix --service-account 'DOMAIN\\qvservice' --monitor-user 'DOMAIN\\qlikmonitor' --host localhost/);
+    expect(suggestion).toMatch(new RegExp(`^ {4}or: {2}${toolPattern(site.dir)} fix --service-account 'DOMAIN\\\\qvservice' --monitor-user 'DOMAIN\\\\qlikmonitor' --host localhost`));
     expect(audit.stdout).not.toContain('<dedicated user>');
     // As pasted, minus the connection options, which run() adds.
-    const words = suggestion!.replace(/^ {4}or: {2}qrsfix /, '').split(' --host ')[0]!.split(' ').map((w) => w.replace(/^'(.*)'$/, '$1'));
+    const words = suggestion!.replace(new RegExp(`^ {4}or: {2}${toolPattern(site.dir)} `), '').split(' --host ')[0]!.split(' ').map((w) => w.replace(/^'(.*)'$/, '$1'));
     const again = await run([...words, '--yes'], { env: { QRSFIX_PASSWORD: MONITOR_PASSWORD } });
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('Summary: 1 changed');

@@ -3,7 +3,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { KB_SECRETS, KB_IDS } from '../src/sim/index.js';
-import { filesUnder, leakedSecrets } from './helpers/cli.js';
+import { filesUnder, leakedSecrets, toolPattern } from './helpers/cli.js';
 import { freshSitePerTest } from './helpers/site.js';
 
 const NEW_PASSWORD = 'n3w-Monitor-pw';
@@ -33,7 +33,7 @@ describe('rollback', () => {
     expect(back.code).toBe(0);
     expect(back.stdout).toContain('Summary: 13 changed');
     // The problem is back with the old state: the next step is to look, not to reload and expect success.
-    expect(back.stdout).toMatch(/the site is as before that fix, the QLIK-88038 problem included if it was there: qrsfix audit --host localhost/);
+    expect(back.stdout).toMatch(new RegExp(`the site is as before that fix, the QLIK-88038 problem included if it was there: ${toolPattern(site.dir)} audit --host localhost`));
     expect(back.stdout).not.toContain('check they succeed');
     expect(site.sim.state.findUser('DOMAIN', 'qlikmonitor')).toBeUndefined();
     expect(site.sim.state.allocations.user.get(KB_IDS.allocations.qvserviceUserAccess)!.quarantined).toBe(false);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { LogAnalysis, shellQuote, type UserReport } from '../src/logs/analyse.js';
 import { Reconciler, type AccessEvent } from '../src/logs/reconcile.js';
 import type { AccessRow } from '../src/logs/rows.js';
-import { histogramLines, renderMarkdown, renderTable, toJson } from '../src/logs/report.js';
+import { histogramLines, renderMarkdown, renderTable, toJson } from '../src/output/diagnose-report.js';
 import type { Diagnosis } from '../src/logs/diagnose.js';
 import { parseLogStamp } from '../src/logs/time.js';
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { connectionPassword, rememberConnectionSecret } from '../src/remedy/credential.js';
-import { scrub } from '../src/output/secrets.js';
+import { connectionPassword } from '../src/remedy/credential.js';
+import { rememberConnectionSecret } from '../src/qrs/credential-bag.js';
+import { scrub } from '../src/secrets.js';
 
 describe('connectionPassword', () => {
   it('puts the password into the REST credential bag the connection already has', () => {

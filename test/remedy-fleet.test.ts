@@ -1,8 +1,8 @@
 /** auditFleet: at most four sites at once, and one site's failure is its own result. */
 import { describe, expect, it } from 'vitest';
 import { QrsfixError } from '../src/errors.js';
-import { auditFleet } from '../src/remedy/fleet.js';
-import type { AuditReport } from '../src/remedy/findings.js';
+import { auditFleet } from '../src/audit/fleet.js';
+import type { AuditReport } from '../src/audit/findings.js';
 
 const report = (findings: number) => ({ findings: new Array(findings).fill({}), identities: [], monitorConnections: [] }) as unknown as AuditReport;
 

@@ -4,31 +4,24 @@
  * else 2 when any site has findings, else 0.
  */
 import { EXIT } from '../errors.js';
-import { auditFleet } from '../remedy/fleet.js';
-import { renderFleet } from '../output/fleet-report.js';
-import { info, out } from '../output/stdio.js';
+import { auditFleet } from '../audit/fleet.js';
+import { fleetRenderers } from '../output/fleet-report.js';
+import { writeReport } from '../output/report.js';
+import { info } from '../output/stdio.js';
+import { commandLine } from '../util/shell.js';
 import { runAudit, type AuditFlags } from './audit.js';
 import type { FleetSite } from './site-options.js';
-import { openClient, reportFormat, writeReportFile } from './session.js';
+import { withClient } from './session.js';
 
 export async function runFleetAudit(flags: AuditFlags, fleet: FleetSite[]): Promise<number> {
-  const format = reportFormat(flags);
   info(`auditing ${fleet.length} sites …`);
-  const result = await auditFleet(fleet, async (site) => {
-    const client = openClient(site.flags as AuditFlags);
-    try {
+  const result = await auditFleet(fleet, (site) =>
+    withClient(site.flags as AuditFlags, (client) => {
       // Suggested commands name the site, which is how this admin reaches it.
       const config = typeof site.flags.config === 'string' ? ['--config', site.flags.config] : [];
-      return await runAudit(client, flags.serviceAccount, ['--site', site.name, ...config]);
-    } finally {
-      client.close();
-    }
-  });
-  const text = renderFleet(result, format);
-  out(text);
-  if (flags.out) {
-    writeReportFile(flags.out, text);
-    info(`report written to ${flags.out}`);
-  }
+      return runAudit(client, flags.serviceAccount, (words) => commandLine([...words, '--site', site.name, ...config]));
+    }),
+  );
+  writeReport(flags, fleetRenderers(result));
   return result.notAudited ? EXIT.error : result.withFindings ? EXIT.findings : EXIT.ok;
 }

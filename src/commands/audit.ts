@@ -1,25 +1,25 @@
 /** `qrsfix audit`: read-only; exit 0 when nothing is to fix, 2 with findings. */
 import { parseAccount } from '../account.js';
 import { EXIT } from '../errors.js';
-import { buildAuditReport, type AuditReport } from '../remedy/findings.js';
+import { buildAuditReport, type AuditReport } from '../audit/findings.js';
 import { DEFAULT_MONITOR_GLOB, nameMatcher } from '../remedy/match.js';
 import { surveySite } from '../remedy/survey.js';
-import { renderAudit } from '../output/audit-report.js';
-import { info, out } from '../output/stdio.js';
-import { connectionArgs, openClient, reportFormat, writeReportFile, type CommonFlags } from './session.js';
-import type { QrsClient } from '../qrs/client.js';
+import { auditRenderers } from '../output/audit-report.js';
+import { writeReport, reportFormat } from '../output/report.js';
+import { info } from '../output/stdio.js';
+import { withClient, type CommonFlags } from './session.js';
+import { suggester, type Suggest } from './suggest.js';
 import type { FleetSite } from './site-options.js';
+import type { QrsClient } from '../qrs/client.js';
 
 export interface AuditFlags extends CommonFlags {
   serviceAccount?: string;
-  format?: string;
-  out?: string;
   allSites?: boolean;
   /** Set by --all-sites: each site's connection flags (see site-options.ts). */
   fleet?: FleetSite[];
 }
 
-export async function runAudit(client: QrsClient, serviceAccountText: string | undefined, suggestedConnection = connectionArgs(client.config)): Promise<AuditReport> {
+export async function runAudit(client: QrsClient, serviceAccountText: string | undefined, suggest: Suggest = suggester(client.config)): Promise<AuditReport> {
   const serviceAccount = serviceAccountText ? parseAccount(serviceAccountText, '--service-account') : undefined;
   const matcher = nameMatcher(DEFAULT_MONITOR_GLOB);
   info(`reading ${client.baseUrl} …`);
@@ -30,27 +30,19 @@ export async function runAudit(client: QrsClient, serviceAccountText: string | u
     port: client.config.port,
     match: matcher.glob,
     serviceAccount,
-    connectionArgs: suggestedConnection,
+    suggest,
   });
 }
 
 export async function run(flags: AuditFlags): Promise<number> {
-  const format = reportFormat(flags);
   // Bad input is reported before certificates are read: the first error shown is the one to fix.
+  reportFormat(flags);
   if (flags.serviceAccount) parseAccount(flags.serviceAccount, '--service-account');
   if (flags.fleet) return (await import('./audit-fleet.js')).runFleetAudit(flags, flags.fleet);
-  const client = openClient(flags);
-  try {
+  return withClient(flags, async (client) => {
     const report = await runAudit(client, flags.serviceAccount);
-    const text = renderAudit(report, format);
-    out(text);
-    if (flags.out) {
-      writeReportFile(flags.out, text);
-      info(`report written to ${flags.out}`);
-    }
+    writeReport(flags, auditRenderers(report));
     info(`${client.stats.requests} requests, ${client.stats.bytesReceived} bytes received`);
     return report.findings.length ? EXIT.findings : EXIT.ok;
-  } finally {
-    client.close();
-  }
+  });
 }

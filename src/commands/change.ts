@@ -3,7 +3,6 @@
  * password if the plan sets one; confirm (or --yes); create the journal before the first write;
  * apply; summarise; exit 0 done, 2 partly done, 130 interrupted.
  */
-import { VERSION } from '../version.js';
 import type { QrsClient } from '../qrs/client.js';
 import type { About } from '../qrs/schemas.js';
 import { EXIT } from '../errors.js';
@@ -11,24 +10,29 @@ import { applyJournal } from '../remedy/apply.js';
 import { JOURNAL_FORMAT, JOURNAL_VERSION, checkJournalFree, createJournal, defaultJournalPath, journalFolder, type Journal } from '../remedy/journal.js';
 import { lockSite } from '../remedy/site-lock.js';
 import { describeStep, stepNeedsPassword, type Plan } from '../remedy/steps.js';
-import { renderPlan, renderSummary, stepLine, tally } from '../output/plan-report.js';
-import { info, out, outJson, warn } from '../output/stdio.js';
-import { confirmChange, hasTerminal, obtainPassword } from './interaction.js';
+import { renderPlan, renderPlanMarkdown, renderSummary, renderSummaryMarkdown, stepLine, tally } from '../output/plan-report.js';
+import { ReportWriter } from '../output/report.js';
+import { info, warn } from '../output/stdio.js';
+import { mdCode } from '../output/table.js';
+import { confirmChange, hasTerminal, obtainPassword, type PasswordSource } from './interaction.js';
 import { connectionPassword } from '../remedy/credential.js';
-import { shellQuote } from '../remedy/findings.js';
+import { VERSION } from '../version.js';
 import type { CommonFlags } from './session.js';
+import type { Suggest } from './suggest.js';
+import { shellQuote } from '../util/shell.js';
 
-export interface ChangeFlags extends CommonFlags {
+export interface ChangeFlags extends CommonFlags, PasswordSource {
   dryRun?: boolean;
   yes?: boolean;
   journal?: string;
-  passwordStdin?: boolean;
 }
 
 export interface ChangeRequest {
   command: string;
   /** The command line to suggest for a re-run. */
   rerun: string;
+  /** Command lines for this site (the rollback of the change). */
+  suggest: Suggest;
   title: string;
   plan: Plan;
   about: About;
@@ -43,13 +47,18 @@ export interface ChangeRequest {
 function applyLine(req: ChangeRequest, flags: ChangeFlags): string {
   const extra: string[] = [];
   if (flags.passwordStdin && req.plan.steps.some(stepNeedsPassword)) extra.push('--password-stdin');
-  if (flags.journal) extra.push('--journal', shellQuote(flags.journal));
-  const line = [req.rerun, ...extra].join(' ');
+  if (flags.journal) extra.push('--journal', flags.journal);
+  const line = [req.rerun, ...extra.map((w) => shellQuote(w))].join(' ');
   return hasTerminal() ? line : `${line}  (add --yes: there is no terminal to confirm on)`;
 }
 
+/** Lines of text: a plain paragraph in the terminal, the same in Markdown with command lines as code. */
+function lines(text: string[], markdown: string[] = text): { table: () => string; markdown: () => string } {
+  return { table: () => text.join('\n'), markdown: () => markdown.join('\n\n') };
+}
+
 export async function runChange(client: QrsClient, flags: ChangeFlags, req: ChangeRequest): Promise<number> {
-  const json = flags.json === true;
+  const report = new ReportWriter(flags);
   const planJson = {
     steps: req.plan.steps.map((s, i) => ({ n: i + 1, description: describeStep(s), ...s })),
     unchanged: req.plan.unchanged,
@@ -59,20 +68,19 @@ export async function runChange(client: QrsClient, flags: ChangeFlags, req: Chan
   // Objects changed since and left alone: the change is not whole, whatever else happens.
   const heldCode = req.plan.held?.length ? EXIT.partial : EXIT.ok;
   const site = { host: client.config.host, port: client.config.port, buildVersion: req.about.buildVersion };
-  if (!json) out(renderPlan(req.title, req.plan));
+  const doc = { command: req.command, site, dryRun: !!flags.dryRun };
+  report.part({ table: () => renderPlan(req.title, req.plan), markdown: () => renderPlanMarkdown(req.title, req.plan) });
 
   if (req.plan.steps.length === 0) {
     const verdict = req.verify ? await req.verify(false) : undefined;
-    if (json) outJson({ command: req.command, site, dryRun: !!flags.dryRun, outcome: 'nothing-to-do', plan: planJson, verdict: verdict?.json });
-    else {
-      out('Nothing to change. Nothing was written.');
-      if (verdict) out(verdict.text);
-    }
+    report.part(lines(['Nothing to change. Nothing was written.', ...(verdict ? [verdict.text] : [])]));
+    report.end(() => ({ ...doc, outcome: 'nothing-to-do', plan: planJson, verdict: verdict?.json }));
     return heldCode;
   }
   if (flags.dryRun) {
-    if (json) outJson({ command: req.command, site, dryRun: true, outcome: 'dry-run', plan: planJson });
-    else out(`Dry run: nothing was changed. To apply: ${applyLine(req, flags)}`);
+    const apply = applyLine(req, flags);
+    report.part(lines([`Dry run: nothing was changed. To apply: ${apply}`], ['Dry run: nothing was changed. To apply:', mdCode(apply)]));
+    report.end(() => ({ ...doc, outcome: 'dry-run', plan: planJson }));
     return EXIT.ok;
   }
 
@@ -81,23 +89,25 @@ export async function runChange(client: QrsClient, flags: ChangeFlags, req: Chan
   checkJournalFree(journalPath);
   const lock = lockSite(journalFolder(), client.config.host, client.config.port, req.command, warn);
   try {
-    return await applyChange(client, flags, req, { json, planJson, site, journalPath });
+    return await applyChange(client, flags, req, { report, doc, planJson, journalPath });
   } finally {
     lock.release();
   }
 }
 
-async function applyChange(
-  client: QrsClient,
-  flags: ChangeFlags,
-  req: ChangeRequest,
-  ctx: { json: boolean; planJson: unknown; site: Journal['site']; journalPath: string },
-): Promise<number> {
-  const { json, planJson, site, journalPath } = ctx;
+interface ChangeContext {
+  report: ReportWriter;
+  doc: { command: string; site: Journal['site']; dryRun: boolean };
+  planJson: unknown;
+  journalPath: string;
+}
+
+async function applyChange(client: QrsClient, flags: ChangeFlags, req: ChangeRequest, ctx: ChangeContext): Promise<number> {
+  const { report, doc, planJson, journalPath } = ctx;
   const password = req.plan.steps.some(stepNeedsPassword) ? await obtainPassword(flags, req.passwordOf ?? 'the account') : undefined;
   // Refused before any write, not half-way: see credential.ts.
   if (password !== undefined) connectionPassword({ type: 'QvRestConnector.exe' }, password);
-  if (!(await confirmChange(`Apply these ${req.plan.steps.length} changes to ${site.host}?`, flags.yes))) {
+  if (!(await confirmChange(`Apply these ${req.plan.steps.length} changes to ${doc.site.host}?`, flags.yes))) {
     info('Not confirmed: nothing was changed.');
     return EXIT.error;
   }
@@ -108,7 +118,7 @@ async function applyChange(
     version: JOURNAL_VERSION,
     tool: { name: 'qrsfix', version: VERSION },
     command: req.command,
-    site,
+    site: doc.site,
     createdAt: now,
     updatedAt: now,
     outcome: 'in-progress',
@@ -142,16 +152,13 @@ async function applyChange(
   }
 
   const verdict = outcome === 'done' && req.verify ? await req.verify(true) : undefined;
-  if (json) {
-    outJson({ command: req.command, site, dryRun: false, outcome, plan: planJson, results: journal.steps, tally: tally(journal), journal: journalPath, verdict: verdict?.json });
-  } else {
-    out(renderSummary(journal, journalPath, req.rerun));
-    if (req.plan.held?.length) out(`Not rolled back, changed since (${req.plan.held.length}): see "Changed since" above; --force rolls them back too.`);
-    if (verdict) out(verdict.text);
-    if (outcome === 'done' && req.nextSteps?.length) {
-      out('Next steps:');
-      for (const s of req.nextSteps) out(`  - ${s}`);
-    }
+  const rollback = req.suggest(['rollback', journalPath]);
+  report.part({ table: () => renderSummary(journal, journalPath, req.rerun, rollback), markdown: () => renderSummaryMarkdown(journal, journalPath, req.rerun, rollback) });
+  if (req.plan.held?.length) report.part(lines([`Not rolled back, changed since (${req.plan.held.length}): see "Changed since" above; --force rolls them back too.`]));
+  if (verdict) report.part(lines([verdict.text]));
+  if (outcome === 'done' && req.nextSteps?.length) {
+    report.part(lines(['Next steps:', ...req.nextSteps.map((s) => `  - ${s}`)], ['## Next steps', req.nextSteps.map((s) => `- ${s}`).join('\n')]));
   }
+  report.end(() => ({ ...doc, outcome, plan: planJson, results: journal.steps, tally: tally(journal), journal: journalPath, rollback, verdict: verdict?.json }));
   return outcome === 'done' ? (req.plan.held?.length ? EXIT.partial : EXIT.ok) : outcome === 'interrupted' ? EXIT.interrupted : EXIT.partial;
 }

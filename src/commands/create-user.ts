@@ -1,12 +1,14 @@
 /** `qrsfix create-user --user <DIR\id> [--name <text>]`: a RootAdmin QRS user, allocations only reported. */
 import { accountKey, formatAccount } from '../account.js';
-import { aboutSchema } from '../qrs/schemas.js';
+import { readAbout } from '../qrs/endpoints.js';
 import { planEnsureRootAdmin } from '../remedy/plan.js';
 import { readIdentities } from '../remedy/survey.js';
 import { info } from '../output/stdio.js';
+import { reportFormat } from '../output/report.js';
 import { runChange, type ChangeFlags } from './change.js';
-import { commandLine, requiredAccount } from './remedy-common.js';
-import { openClient } from './session.js';
+import { requiredAccount } from './remedy-common.js';
+import { withClient } from './session.js';
+import { suggester } from './suggest.js';
 
 export interface CreateUserFlags extends ChangeFlags {
   user?: string;
@@ -15,20 +17,20 @@ export interface CreateUserFlags extends ChangeFlags {
 
 export async function run(flags: CreateUserFlags): Promise<number> {
   const account = requiredAccount(flags.user, '--user');
-  const client = openClient(flags);
-  try {
+  reportFormat(flags);
+  return withClient(flags, async (client) => {
+    const suggest = suggester(client.config);
     info(`reading ${client.baseUrl} …`);
-    const [about, identities] = await Promise.all([client.get('/qrs/about', aboutSchema), readIdentities(client, [account])]);
+    const [about, identities] = await Promise.all([readAbout(client), readIdentities(client, [account])]);
     const who = formatAccount(account);
-    return await runChange(client, flags, {
+    return runChange(client, flags, {
       command: 'create-user',
-      rerun: commandLine(client, ['create-user', '--user', who, flags.name !== undefined && '--name', flags.name]),
+      rerun: suggest(['create-user', '--user', who, flags.name !== undefined && '--name', flags.name]),
+      suggest,
       title: `Make sure ${who} is a QRS user with RootAdmin`,
       plan: planEnsureRootAdmin(identities.get(accountKey(account))!, flags.name),
       about,
-      nextSteps: [`point the monitor connections to it: ${commandLine(client, ['repoint-connections', '--user', who])}`],
+      nextSteps: [`point the monitor connections to it: ${suggest(['repoint-connections', '--user', who])}`],
     });
-  } finally {
-    client.close();
-  }
+  });
 }

@@ -6,12 +6,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { EXIT, QrsfixError } from '../errors.js';
-import { renderAudit } from '../output/audit-report.js';
-import { registerSecret } from '../output/secrets.js';
+import { renderAuditText } from '../output/audit-report.js';
+import { registerSecret } from '../secrets.js';
 import { out } from '../output/stdio.js';
+import { commandLine } from '../util/shell.js';
 import { runAudit } from './audit.js';
 import { runFix } from './fix.js';
-import { openClient, type CommonFlags } from './session.js';
+import { withClient, type CommonFlags } from './session.js';
 
 const MONITOR_USER = 'DOMAIN\\qlikmonitor';
 
@@ -25,7 +26,7 @@ export async function run(flags: { verbose?: boolean }): Promise<number> {
   const sim = await startSimulator({ site: 'kb', certsDir: path.join(work, 'certs') });
   try {
     const conn: CommonFlags = { host: sim.host, port: String(sim.port), certs: sim.certsDir, verbose: flags.verbose };
-    const shownConn = `--host ${sim.host} --port ${sim.port} --certs ${sim.certsDir}`;
+    const shownConn = ['--host', sim.host, '--port', String(sim.port), '--certs', sim.certsDir];
     out(
       [
         'qrsfix demo — a QRS simulator seeded like the KB case is running on this machine:',
@@ -34,45 +35,31 @@ export async function run(flags: { verbose?: boolean }): Promise<number> {
       ].join('\n'),
     );
 
-    banner(`1. Audit (read-only)\n$ qrsfix audit ${shownConn}`);
-    let client = openClient(conn);
-    try {
-      out(renderAudit(await runAudit(client, undefined), 'table'));
-    } finally {
-      client.close();
-    }
+    banner(`1. Audit (read-only)\n$ ${commandLine(['audit', ...shownConn])}`);
+    await withClient(conn, async (client) => out(renderAuditText(await runAudit(client, undefined))));
 
     // The demo's monitor user password: a real run takes it from --password-stdin, QRSFIX_PASSWORD or a prompt.
     const password = `demo-${Math.random().toString(36).slice(2)}`;
     registerSecret(password);
-    process.env.QRSFIX_PASSWORD = password;
     const journal = path.join(work, 'qrsfix-journal-demo.json');
-    banner(`2. Fix, KB option 2: a dedicated RootAdmin monitor user without access pass\n$ qrsfix fix --monitor-user '${MONITOR_USER}' --yes --journal ${journal} ${shownConn}\n  (the password of ${MONITOR_USER} comes from QRSFIX_PASSWORD; a terminal run asks for it)`);
-    client = openClient(conn);
-    let fixed: number;
-    try {
-      fixed = await runFix(client, { ...conn, monitorUser: MONITOR_USER, yes: true, journal });
-    } finally {
-      client.close();
-      delete process.env.QRSFIX_PASSWORD;
-    }
+    banner(
+      `2. Fix, KB option 2: a dedicated RootAdmin monitor user without access pass\n$ ${commandLine(['fix', '--monitor-user', MONITOR_USER, '--yes', '--journal', journal, ...shownConn])}\n  (the password of ${MONITOR_USER} comes from QRSFIX_PASSWORD; a terminal run asks for it)`,
+    );
+    // Handed over as the QRSFIX_PASSWORD option would be: the process environment is left alone.
+    const fixed = await withClient(conn, (client) => runFix(client, { ...conn, monitorUser: MONITOR_USER, yes: true, journal, envQrsfixPassword: password }));
 
-    banner(`3. Audit again\n$ qrsfix audit ${shownConn}`);
-    client = openClient(conn);
-    let clean: boolean;
-    try {
+    banner(`3. Audit again\n$ ${commandLine(['audit', ...shownConn])}`);
+    const clean = await withClient(conn, async (client) => {
       const report = await runAudit(client, undefined);
-      out(renderAudit(report, 'table'));
-      clean = report.findings.length === 0;
-    } finally {
-      client.close();
-    }
+      out(renderAuditText(report));
+      return report.findings.length === 0;
+    });
     if (fixed !== EXIT.ok || !clean) throw new QrsfixError('partial', 'the demo fix did not leave the simulated site clean', 'this is a qrsfix bug; please report it');
     out(
       [
         '',
         'On your own site: copy client.pem, client_key.pem and root.pem from the central node',
-        '(see certs.example/README.md), then start with: qrsfix audit --host <central node> --certs <folder>',
+        `(see certs.example/README.md), then start with: ${commandLine(['audit', '--host'])} <central node> --certs <folder>`,
         'The simulator, its certificates and the demo journal are removed now.',
       ].join('\n'),
     );

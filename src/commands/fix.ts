@@ -7,12 +7,14 @@ import type { QrsClient } from '../qrs/client.js';
 import { planFix } from '../remedy/fix-plan.js';
 import { DEFAULT_MONITOR_GLOB, nameMatcher } from '../remedy/match.js';
 import { surveySite } from '../remedy/survey.js';
-import type { AuditReport } from '../remedy/findings.js';
+import type { AuditReport } from '../audit/findings.js';
 import { info } from '../output/stdio.js';
 import { runAudit } from './audit.js';
 import { runChange, type ChangeFlags } from './change.js';
-import { commandLine, optionalAccount, RELOAD_STEP } from './remedy-common.js';
-import { openClient } from './session.js';
+import { optionalAccount, RELOAD_STEP } from './remedy-common.js';
+import { withClient } from './session.js';
+import { suggester } from './suggest.js';
+import { reportFormat } from '../output/report.js';
 
 export interface FixFlags extends ChangeFlags {
   serviceAccount?: string;
@@ -35,6 +37,7 @@ export function verdictText(report: AuditReport, changed: boolean): string {
 export async function runFix(client: QrsClient, flags: FixFlags): Promise<number> {
   const serviceAccount = optionalAccount(flags.serviceAccount, '--service-account');
   const monitorUser = optionalAccount(flags.monitorUser, '--monitor-user');
+  const suggest = suggester(client.config);
   info(`reading ${client.baseUrl} …`);
   const include = flags.includeConnection ?? [];
   const survey = await surveySite(client, nameMatcher(DEFAULT_MONITOR_GLOB), [serviceAccount, monitorUser].filter((a) => a !== undefined), include);
@@ -50,10 +53,11 @@ export async function runFix(client: QrsClient, flags: FixFlags): Promise<number
     ? `Fix (KB option 2${flags.removePass ? ' and option 1' : ''}): monitor connections run as ${mon}, a RootAdmin without access allocation${flags.removePass && svc ? `; ${svc} loses its access allocations` : ''}`
     : `Fix (KB option 1): ${svc} loses its access allocations`;
   const nextSteps = [RELOAD_STEP];
-  if (mon) nextSteps.unshift(`make sure ${mon} is an enabled account in its directory with the password just given, and change both together from now on: ${commandLine(client, ['repoint-connections', '--user', mon, '--update-password'])}`);
+  if (mon) nextSteps.unshift(`make sure ${mon} is an enabled account in its directory with the password just given, and change both together from now on: ${suggest(['repoint-connections', '--user', mon, '--update-password'])}`);
   return runChange(client, flags, {
     command: 'fix',
-    rerun: commandLine(client, [
+    suggest,
+    rerun: suggest([
       'fix',
       serviceAccount && '--service-account',
       serviceAccount && formatAccount(serviceAccount),
@@ -81,10 +85,6 @@ export async function run(flags: FixFlags): Promise<number> {
   // Bad accounts are reported before certificates are read.
   optionalAccount(flags.serviceAccount, '--service-account');
   optionalAccount(flags.monitorUser, '--monitor-user');
-  const client = openClient(flags);
-  try {
-    return await runFix(client, flags);
-  } finally {
-    client.close();
-  }
+  reportFormat(flags);
+  return withClient(flags, (client) => runFix(client, flags));
 }

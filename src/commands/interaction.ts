@@ -3,7 +3,7 @@
  * to stderr so stdout stays data. The prompt libraries load only when a prompt is shown.
  */
 import { QrsfixError } from '../errors.js';
-import { registerSecret } from '../output/secrets.js';
+import { registerSecret } from '../secrets.js';
 
 export function hasTerminal(): boolean {
   return process.stdin.isTTY === true && process.stderr.isTTY === true;
@@ -17,6 +17,8 @@ async function readStdin(): Promise<string> {
 
 export interface PasswordSource {
   passwordStdin?: boolean;
+  /** QRSFIX_PASSWORD, read by commander (an environment option). */
+  envQrsfixPassword?: string;
 }
 
 /**
@@ -29,8 +31,8 @@ export async function obtainPassword(flags: PasswordSource, what: string): Promi
     // Only the line ending a pipe or here-string adds is removed; other whitespace may be part of it.
     password = (await readStdin()).replace(/\r?\n$/, '');
     if (!password) throw new QrsfixError('usage', '--password-stdin was given but standard input was empty', `pipe the password of ${what} in, e.g. from a secrets manager`);
-  } else if (process.env.QRSFIX_PASSWORD !== undefined && process.env.QRSFIX_PASSWORD !== '') {
-    password = process.env.QRSFIX_PASSWORD;
+  } else if (flags.envQrsfixPassword !== undefined && flags.envQrsfixPassword !== '') {
+    password = flags.envQrsfixPassword;
   } else if (hasTerminal()) {
     password = await promptTwice(what);
   } else {

@@ -7,26 +7,64 @@ import { Command, Option } from 'commander';
 import type { QrsConnectionConfig } from '../qrs/config.js';
 import { parseAccount } from '../account.js';
 import { usageError } from '../errors.js';
+import { DEFAULTS } from '../defaults.js';
+
+/**
+ * An environment variable read through commander like any option, hidden from --help and refused on
+ * the command line (a secret there would be in the shell history and the process list).
+ */
+export function envOption(envVar: string, description: string): Option {
+  return new Option(`--env-${envVar.toLowerCase().replace(/_/g, '-')}${envVar === envVar.toLowerCase() ? '-lc' : ''} <value>`, description).env(envVar).hideHelp();
+}
+
+/** The hidden environment options given on the command line: usage errors (see envOption). */
+export function envOptionsFromArgv(cmd: Command): string[] {
+  return cmd.options.filter((o) => o.envVar && o.hidden && cmd.getOptionValueSource(o.attributeName()) === 'cli').map((o) => o.envVar!);
+}
 
 export function addConnectionOptions(cmd: Command): Command {
   return cmd
     .addOption(new Option('--host <name>', 'QRS host (required)').env('QRS_HOST'))
-    .addOption(new Option('--port <n>', 'QRS port').env('QRS_PORT').default('4242'))
-    .addOption(new Option('--certs <dir>', 'folder with client.pem, client_key.pem, root.pem').env('QRS_CERTS').default('./certs'))
+    .addOption(new Option('--port <n>', 'QRS port').env('QRS_PORT').default(String(DEFAULTS.port)))
+    .addOption(new Option('--certs <dir>', 'folder with client.pem, client_key.pem, root.pem').env('QRS_CERTS').default(DEFAULTS.certsDir))
     .addOption(new Option('--servername <name>', 'name the server certificate must carry, when it differs from --host').env('QRS_SERVERNAME'))
     .addOption(new Option('--insecure', 'do not verify the server certificate (warns on every run)'))
-    .addOption(new Option('--qrs-user <DIR\\id>', 'identity sent in X-Qlik-User').env('QRS_USER').default('INTERNAL\\sa_repository'))
+    .addOption(new Option('--qrs-user <DIR\\id>', 'identity sent in X-Qlik-User').env('QRS_USER').default(DEFAULTS.qrsUser))
     .addOption(new Option('--proxy <url>', 'HTTP CONNECT proxy (default: HTTPS_PROXY / https_proxy, honouring NO_PROXY)'))
-    .addOption(new Option('--timeout <ms>', 'per-request timeout in milliseconds').default('30000'))
+    .addOption(new Option('--timeout <ms>', 'per-request timeout in milliseconds').default(String(DEFAULTS.timeoutMs)))
     .addOption(new Option('--site <name>', 'a site named in qrsfix.config.json: its host, port, certs, … (flags given here win)'))
-    .addOption(new Option('--config <file>', 'the sites file (default ./qrsfix.config.json)').env('QRSFIX_CONFIG'));
+    .addOption(new Option('--config <file>', 'the sites file (default ./qrsfix.config.json)').env('QRSFIX_CONFIG'))
+    .addOption(envOption('HTTPS_PROXY', 'proxy from the environment'))
+    .addOption(envOption('https_proxy', 'proxy from the environment'))
+    .addOption(envOption('NO_PROXY', 'hosts reached without the environment proxy'))
+    .addOption(envOption('no_proxy', 'hosts reached without the environment proxy'))
+    .addOption(envOption('QRS_PFX_PASSPHRASE', 'passphrase of client.pfx'));
 }
 
-export function addOutputOptions(cmd: Command): Command {
+/** --format/--json/--out: every command that prints a report. */
+export function addReportOptions(cmd: Command, outWhat = 'the report'): Command {
   return cmd
-    .option('--json', 'one JSON document on stdout, nothing else on stdout')
-    .option('--verbose', 'print each request and response on stderr (secrets redacted)')
-    .option('--quiet', 'no progress messages on stderr');
+    .addOption(new Option('--format <format>', 'table, markdown (for a change ticket) or json (default: table)'))
+    .option('--json', 'one JSON document on stdout, nothing else on stdout (same as --format json)')
+    .option('--out <file>', `also write ${outWhat} to this file (secrets removed)`);
+}
+
+/** --verbose/--quiet: what goes to stderr. */
+export function addLoggingOptions(cmd: Command, verbose = 'print each request and response on stderr (secrets redacted)'): Command {
+  return cmd.option('--verbose', verbose).option('--quiet', 'no progress messages on stderr');
+}
+
+export function addOutputOptions(cmd: Command, outWhat?: string): Command {
+  return addLoggingOptions(addReportOptions(cmd, outWhat));
+}
+
+/** The environment as the connection options read it (through envOption). */
+export interface ConnectionEnv {
+  HTTPS_PROXY?: string;
+  https_proxy?: string;
+  NO_PROXY?: string;
+  no_proxy?: string;
+  QRS_PFX_PASSPHRASE?: string;
 }
 
 export interface ConnectionFlags {
@@ -38,6 +76,21 @@ export interface ConnectionFlags {
   qrsUser?: string;
   proxy?: string;
   timeout?: string;
+  envHttpsProxy?: string;
+  envHttpsProxyLc?: string;
+  envNoProxy?: string;
+  envNoProxyLc?: string;
+  envQrsPfxPassphrase?: string;
+}
+
+function connectionEnvOf(flags: ConnectionFlags): ConnectionEnv {
+  return {
+    HTTPS_PROXY: flags.envHttpsProxy,
+    https_proxy: flags.envHttpsProxyLc,
+    NO_PROXY: flags.envNoProxy,
+    no_proxy: flags.envNoProxyLc,
+    QRS_PFX_PASSPHRASE: flags.envQrsPfxPassphrase,
+  };
 }
 
 function positiveInt(text: string | undefined, flag: string, max: number): number {
@@ -74,7 +127,7 @@ export function bypassesProxy(host: string, noProxy: string | undefined): boolea
   return false;
 }
 
-export function resolveConnection(flags: ConnectionFlags, env: NodeJS.ProcessEnv = process.env): QrsConnectionConfig {
+export function resolveConnection(flags: ConnectionFlags, env: ConnectionEnv = connectionEnvOf(flags)): QrsConnectionConfig {
   const host = flags.host?.trim();
   if (!host) throw usageError('no QRS host given', 'use --host <name> or set QRS_HOST (the central node, as named in its certificate)');
   const proxyUrl = flags.proxy ?? env.HTTPS_PROXY ?? env.https_proxy;
@@ -91,11 +144,11 @@ export function resolveConnection(flags: ConnectionFlags, env: NodeJS.ProcessEnv
   }
   const config: QrsConnectionConfig = {
     host,
-    port: positiveInt(flags.port, '--port', 65535),
-    certsDir: flags.certs ?? './certs',
+    port: positiveInt(flags.port ?? String(DEFAULTS.port), '--port', 65535),
+    certsDir: flags.certs ?? DEFAULTS.certsDir,
     insecure: flags.insecure === true,
-    user: parseAccount(flags.qrsUser ?? 'INTERNAL\\sa_repository', '--qrs-user'),
-    timeoutMs: positiveInt(flags.timeout ?? '30000', '--timeout', 3_600_000),
+    user: parseAccount(flags.qrsUser ?? DEFAULTS.qrsUser, '--qrs-user'),
+    timeoutMs: positiveInt(flags.timeout ?? String(DEFAULTS.timeoutMs), '--timeout', 3_600_000),
   };
   if (flags.servername) config.servername = flags.servername;
   if (proxy) {

@@ -1,14 +1,15 @@
 /** `qrsfix repoint-connections --user <DIR\id> [--match <glob>] [--update-password]`. */
 import { accountKey, formatAccount } from '../account.js';
-import { aboutSchema } from '../qrs/schemas.js';
-import { isRootAdmin } from '../remedy/findings.js';
+import { readAbout } from '../qrs/endpoints.js';
 import { DEFAULT_MONITOR_GLOB, nameMatcher } from '../remedy/match.js';
 import { mergePlans, planLookAlikes, planRepoint } from '../remedy/plan.js';
-import { readConnections, readIdentities } from '../remedy/survey.js';
+import { isRootAdmin, readConnections, readIdentities } from '../remedy/survey.js';
+import { reportFormat } from '../output/report.js';
 import { info } from '../output/stdio.js';
 import { runChange, type ChangeFlags } from './change.js';
-import { commandLine, RELOAD_STEP, requiredAccount } from './remedy-common.js';
-import { openClient } from './session.js';
+import { RELOAD_STEP, requiredAccount } from './remedy-common.js';
+import { withClient } from './session.js';
+import { suggester } from './suggest.js';
 
 export interface RepointFlags extends ChangeFlags {
   user?: string;
@@ -21,11 +22,12 @@ export async function run(flags: RepointFlags): Promise<number> {
   const target = requiredAccount(flags.user, '--user');
   const matcher = nameMatcher(flags.match ?? DEFAULT_MONITOR_GLOB);
   const include = flags.includeConnection ?? [];
-  const client = openClient(flags);
-  try {
+  reportFormat(flags);
+  return withClient(flags, async (client) => {
+    const suggest = suggester(client.config);
     info(`reading ${client.baseUrl} …`);
     const [about, found, identities] = await Promise.all([
-      client.get('/qrs/about', aboutSchema),
+      readAbout(client),
       readConnections(client, matcher, include),
       readIdentities(client, [target]),
     ]);
@@ -34,19 +36,18 @@ export async function run(flags: RepointFlags): Promise<number> {
     if (!found.connections.length) plan.unchanged.push(`no data connection is named ${matcher.glob} (names are matched exactly, case included)`);
     if (found.nearMisses.length) plan.unchanged.push(`not matching exactly, left alone: ${found.nearMisses.map((c) => c.name).join(', ')}`);
     const state = identities.get(accountKey(target))!;
-    if (!state.user) plan.notes.push(`${who} is not a QRS user yet: the reloads need it as RootAdmin (qrsfix create-user --user ${who})`);
-    else if (!isRootAdmin(state.user.roles)) plan.notes.push(`${who} is not RootAdmin, which the monitor reloads need (qrsfix create-user --user ${who} adds it)`);
-    if (state.allocations.some((a) => !a.entity.quarantined)) plan.notes.push(`${who} holds an access allocation: the same session limit will hit it (qrsfix remove-pass --user ${who})`);
-    return await runChange(client, flags, {
+    if (!state.user) plan.notes.push(`${who} is not a QRS user yet: the reloads need it as RootAdmin (${suggest(['create-user', '--user', who])})`);
+    else if (!isRootAdmin(state.user.roles)) plan.notes.push(`${who} is not RootAdmin, which the monitor reloads need (${suggest(['create-user', '--user', who])} adds it)`);
+    if (state.allocations.some((a) => !a.entity.quarantined)) plan.notes.push(`${who} holds an access allocation: the same session limit will hit it (${suggest(['remove-pass', '--user', who])})`);
+    return runChange(client, flags, {
       command: 'repoint-connections',
-      rerun: commandLine(client, ['repoint-connections', '--user', who, flags.match !== undefined && '--match', flags.match, flags.updatePassword === true && '--update-password', ...include.flatMap((name) => ['--include-connection', name])]),
+      suggest,
+      rerun: suggest(['repoint-connections', '--user', who, flags.match !== undefined && '--match', flags.match, flags.updatePassword === true && '--update-password', ...include.flatMap((name) => ['--include-connection', name])]),
       title: `Run the data connections named ${matcher.glob} as ${who}`,
       plan,
       about,
       passwordOf: who,
       nextSteps: [RELOAD_STEP],
     });
-  } finally {
-    client.close();
-  }
+  });
 }

@@ -1,36 +1,37 @@
 /** `qrsfix rollback <journal>`: undo what a journal records as done, newest first, on the same site. */
 import path from 'node:path';
 import { usageError } from '../errors.js';
-import { aboutSchema } from '../qrs/schemas.js';
+import { readAbout } from '../qrs/endpoints.js';
+import { reportFormat } from '../output/report.js';
 import { readJournal } from '../remedy/journal.js';
 import { checkJournalSite, planRollback } from '../remedy/rollback-plan.js';
 import { info } from '../output/stdio.js';
 import { runChange, type ChangeFlags } from './change.js';
-import { commandLine } from './remedy-common.js';
-import { openClient } from './session.js';
+import { withClient } from './session.js';
+import { suggester } from './suggest.js';
 
 export async function run(journalFile: string, flags: ChangeFlags & { force?: boolean }): Promise<number> {
   if (flags.journal && path.resolve(flags.journal) === path.resolve(journalFile)) {
     throw usageError('--journal names the journal being rolled back', 'the rollback writes a journal of its own; give it another file or leave --journal out');
   }
   const journal = readJournal(journalFile);
-  const client = openClient(flags);
-  try {
+  reportFormat(flags);
+  return withClient(flags, async (client) => {
+    const suggest = suggester(client.config);
     checkJournalSite(journal, client.config.host, client.config.port, journalFile);
     info(`reading ${client.baseUrl} …`);
-    const [about, { plan, passwordOf }] = await Promise.all([client.get('/qrs/about', aboutSchema), planRollback(client, journal, { file: journalFile, force: flags.force === true })]);
-    return await runChange(client, flags, {
+    const [about, { plan, passwordOf }] = await Promise.all([readAbout(client), planRollback(client, journal, { file: journalFile, force: flags.force === true })]);
+    return runChange(client, flags, {
       command: 'rollback',
-      rerun: commandLine(client, ['rollback', journalFile, flags.force === true && '--force']),
+      suggest,
+      rerun: suggest(['rollback', journalFile, flags.force === true && '--force']),
       title: `Roll back "${journal.command}" of ${journal.createdAt} (${journalFile}), newest change first`,
       plan,
       about,
       passwordOf: passwordOf ? `${passwordOf} (the previous identity of the connections)` : undefined,
       nextSteps: [
-        `the site is as before that ${journal.command}, the QLIK-88038 problem included if it was there: ${commandLine(client, ['audit'])} shows where it stands`,
+        `the site is as before that ${journal.command}, the QLIK-88038 problem included if it was there: ${suggest(['audit'])} shows where it stands`,
       ],
     });
-  } finally {
-    client.close();
-  }
+  });
 }

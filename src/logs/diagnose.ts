@@ -25,6 +25,8 @@ export interface DiagnoseOptions {
 export interface Notes {
   info(text: string): void;
   warn(text: string): void;
+  /** Details for --verbose. */
+  debug?(text: string): void;
 }
 
 export interface Diagnosis {
@@ -51,6 +53,7 @@ export async function diagnoseLogs(paths: string[], filters: DiagnoseFilters, no
       continue;
     }
     logs.push({ path: f.path, header: sniffed.header, firstAt: sniffed.firstAt });
+    notes.debug?.(`${f.path}: ${KIND_LABEL[sniffed.header.kind]}, ${sniffed.bytes} bytes`);
     bytes += sniffed.bytes;
   }
   const kinds = (['audit', 'license'] as const)
@@ -70,6 +73,7 @@ export async function diagnoseLogs(paths: string[], filters: DiagnoseFilters, no
   const onFileDone = (s: FileSummary): void => {
     summaries.push(s);
     // A `Signature:` trailer ends every rolled archive: normal, so not worth a line per file.
+    notes.debug?.(`${s.path}: ${s.rows} rows, ${s.accessRows} access decisions`);
     if (s.malformed > 0) notes.warn(`${s.path}: ${s.malformed} malformed row${s.malformed === 1 ? '' : 's'} skipped`);
   };
 
@@ -79,7 +83,9 @@ export async function diagnoseLogs(paths: string[], filters: DiagnoseFilters, no
   const started = Date.now();
   let first: Stamp | undefined;
   let last: Stamp | undefined;
-  const parser = chunkParser(options.threads ?? defaultThreads(bytes));
+  const threads = options.threads ?? defaultThreads(bytes);
+  notes.debug?.(`${bytes} bytes to read, ${threads === 0 ? 'parsed in the main thread' : `${threads} parse thread${threads === 1 ? '' : 's'}`}`);
+  const parser = chunkParser(threads);
   try {
     await mergeByTime(
       logs,

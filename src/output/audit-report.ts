@@ -1,8 +1,7 @@
 /** Renders an AuditReport as a terminal table, Markdown (for a change ticket) or JSON. */
-import type { AuditReport, IdentityView } from '../remedy/findings.js';
+import type { AuditReport, IdentityView } from '../audit/findings.js';
+import type { Renderers } from './report.js';
 import { markdownTable, shortTime, textTable } from './table.js';
-
-export type ReportFormat = 'table' | 'markdown' | 'json';
 
 function allocationsText(i: IdentityView): string {
   if (i.allocations.length === 0) return 'none';
@@ -101,7 +100,6 @@ export function renderAuditMarkdown(r: AuditReport): string {
   return out.join('\n');
 }
 
-export function renderAudit(r: AuditReport, format: ReportFormat): string {
-  if (format === 'json') return JSON.stringify(r, null, 2);
-  return format === 'markdown' ? renderAuditMarkdown(r) : renderAuditText(r);
+export function auditRenderers(r: AuditReport): Renderers {
+  return { table: () => renderAuditText(r), markdown: () => renderAuditMarkdown(r), json: () => r };
 }

@@ -1,6 +1,7 @@
 /** Renders a fleet audit: one summary table of every site, then each site's own audit. */
-import { monitorIdentities, type FleetAudit, type SiteAudit } from '../remedy/fleet.js';
-import { renderAuditMarkdown, renderAuditText, type ReportFormat } from './audit-report.js';
+import { monitorIdentities, type FleetAudit, type SiteAudit } from '../audit/fleet.js';
+import { renderAuditMarkdown, renderAuditText } from './audit-report.js';
+import type { Renderers } from './report.js';
 import { markdownTable, textTable } from './table.js';
 
 const HEAD = ['Site', 'Host', 'QRS build', 'Monitor identities', 'Findings', 'Verdict'];
@@ -58,7 +59,6 @@ export function fleetJson(f: FleetAudit): unknown {
   };
 }
 
-export function renderFleet(f: FleetAudit, format: ReportFormat): string {
-  if (format === 'json') return JSON.stringify(fleetJson(f), null, 2);
-  return format === 'markdown' ? renderFleetMarkdown(f) : renderFleetText(f);
+export function fleetRenderers(f: FleetAudit): Renderers {
+  return { table: () => renderFleetText(f), markdown: () => renderFleetMarkdown(f), json: () => fleetJson(f) };
 }

@@ -1,6 +1,7 @@
-/** Renders a plan before a change and the summary after it. */
+/** Renders a plan before a change and the summary after it, as terminal text or Markdown. */
 import type { Journal, JournalStep } from '../remedy/journal.js';
 import { describeStep, type Plan } from '../remedy/steps.js';
+import { mdCode } from './table.js';
 
 export function renderPlan(title: string, plan: Plan): string {
   const out: string[] = [title];
@@ -22,6 +23,18 @@ export function renderPlan(title: string, plan: Plan): string {
     out.push('  Please note:');
     for (const n of plan.notes) out.push(`    ! ${n}`);
   }
+  return out.join('\n');
+}
+
+export function renderPlanMarkdown(title: string, plan: Plan): string {
+  const out: string[] = [`# ${title}`, ''];
+  if (plan.steps.length === 0) out.push('No change needed.');
+  else {
+    out.push(`## Changes (${plan.steps.length})`, '');
+    plan.steps.forEach((s, i) => out.push(`${i + 1}. ${describeStep(s)}`));
+  }
+  if (plan.unchanged.length) out.push('', '## Left alone', '', ...plan.unchanged.map((u) => `- ${u}`));
+  if (plan.notes.length) out.push('', '## Please note', '', ...plan.notes.map((n) => `- ${n}`));
   return out.join('\n');
 }
 
@@ -59,19 +72,30 @@ export function tally(journal: Journal): Tally {
   };
 }
 
-export function renderSummary(journal: Journal, journalPath: string, rerun: string): string {
+function tallyLine(journal: Journal): string {
   const t = tally(journal);
-  const out: string[] = [];
-  out.push(
-    `Summary: ${t.changed} changed, ${t.leftAlone} left alone${t.skipped ? `, ${t.skipped} skipped` : ''}, ${t.failed} failed${t.unknown ? `, ${t.unknown} outcome unknown` : ''}${t.notStarted ? `, ${t.notStarted} not started` : ''}.`,
-  );
+  return `Summary: ${t.changed} changed, ${t.leftAlone} left alone${t.skipped ? `, ${t.skipped} skipped` : ''}, ${t.failed} failed${t.unknown ? `, ${t.unknown} outcome unknown` : ''}${t.notStarted ? `, ${t.notStarted} not started` : ''}.`;
+}
+
+/** After a change: the tally, what needs a look, the journal, and the commands to finish or undo it. */
+export function renderSummary(journal: Journal, journalPath: string, rerun: string, rollback: string): string {
+  const out: string[] = [tallyLine(journal)];
   // Done steps were listed in the plan and as they happened; here only what needs a look.
   for (const js of journal.steps) if (js.status !== 'pending' && js.status !== 'done') out.push(stepLine(js));
   for (const js of journal.steps) if (js.status === 'done' && js.detail && /quarantin|confirmed|concurrent|free again/.test(js.detail)) out.push(stepLine(js));
   out.push(`Journal: ${journalPath}`);
   if (journal.outcome === 'partial' || journal.outcome === 'interrupted') {
     out.push(`Not complete. To finish it, run the same command again (it re-reads the site): ${rerun}`);
-    out.push(`To undo what was done: qrsfix rollback ${journalPath} (same connection options)`);
   }
+  if (journal.steps.some((js) => js.status === 'done' || js.status === 'unknown')) out.push(`To undo it: ${rollback}`);
+  return out.join('\n');
+}
+
+export function renderSummaryMarkdown(journal: Journal, journalPath: string, rerun: string, rollback: string): string {
+  const out: string[] = ['## Outcome', '', tallyLine(journal), ''];
+  for (const js of journal.steps) out.push(`- ${MARK[js.status]} ${js.n}. ${js.description}${js.detail ? ` — ${js.detail}` : ''}`);
+  out.push('', `Journal: ${mdCode(journalPath)}`);
+  if (journal.outcome === 'partial' || journal.outcome === 'interrupted') out.push('', `Not complete. To finish it: ${mdCode(rerun)}`);
+  if (journal.steps.some((js) => js.status === 'done' || js.status === 'unknown')) out.push('', `To undo it: ${mdCode(rollback)}`);
   return out.join('\n');
 }

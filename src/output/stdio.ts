@@ -2,7 +2,7 @@
  * The one place qrsfix writes to the terminal. Data goes to stdout (with --json: exactly one JSON
  * document); logs, progress and warnings go to stderr. Everything is scrubbed of registered secrets.
  */
-import { scrub } from './secrets.js';
+import { scrub } from '../secrets.js';
 
 let quiet = false;
 let verbose = false;

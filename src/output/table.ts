@@ -19,6 +19,12 @@ export function markdownTable(head: string[], rows: string[][]): string {
   return lines.join('\n');
 }
 
+/** Inline code in Markdown: keeps `DOMAIN\\user` and command lines readable in a ticket's raw text. */
+export function mdCode(v: string): string {
+  const ticks = v.includes('`') ? '``' : '`';
+  return `${ticks}${v.replace(/\|/g, '\\|').replace(/\n/g, ' ')}${ticks}`;
+}
+
 /** `2026-11-28T10:06:49.123Z` → `2026-11-28 10:06 UTC`; empty for null. */
 export function shortTime(iso: string | null | undefined): string {
   if (!iso) return '';

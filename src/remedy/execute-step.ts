@@ -7,11 +7,25 @@
 import { parseAccount, sameAccount, accountFromUsername } from '../account.js';
 import type { QrsClient } from '../qrs/client.js';
 import { QrsError } from '../qrs/errors.js';
-import { filter } from '../qrs/filter.js';
-import { ALLOCATION_KINDS, allocationSchema, dataConnectionSchema, userSchema, isRealDate } from '../qrs/schemas.js';
+import {
+  allocationPath,
+  createAllocation,
+  createUser,
+  deleteAllocation,
+  deleteUser,
+  findUser,
+  listAllocationsOfUser,
+  readAllocation,
+  readConnection,
+  readUser,
+  writeAllocation,
+  writeConnection,
+  writeUser,
+} from '../qrs/endpoints.js';
+import { isRealDate } from '../qrs/schemas.js';
 import type { Step } from './steps.js';
 import { QrsfixError } from '../errors.js';
-import { connectionPassword, rememberConnectionSecret } from './credential.js';
+import { connectionPassword } from './credential.js';
 
 export interface StepOutcome {
   status: 'done' | 'already' | 'skipped';
@@ -75,12 +89,11 @@ export async function executeStep(client: QrsClient, step: Step, opts: ExecuteOp
   switch (step.kind) {
     case 'repoint-connection':
     case 'restore-connection': {
-      const path = `/qrs/dataconnection/${step.connectionId}`;
       const target = step.kind === 'repoint-connection' ? step.usernameAfter : step.usernameBefore;
       const password = step.kind === 'repoint-connection' || step.setsPassword ? needPassword(opts.password) : '';
       let skippedBecause: string | undefined;
       const { changed, conflicts, modifiedDate } = await updateEntity(
-        async () => rememberConnectionSecret(await client.get(path, dataConnectionSchema)),
+        () => readConnection(client, step.connectionId),
         (c) => {
           if (step.kind === 'restore-connection') {
             const now = accountFromUsername(c.username);
@@ -92,7 +105,7 @@ export async function executeStep(client: QrsClient, step: Step, opts: ExecuteOp
           }
           return { ...c, username: target, password: password === '' ? '' : connectionPassword(c, password) };
         },
-        (c) => client.put(path, c, dataConnectionSchema),
+        (c) => writeConnection(client, c),
         retries,
       );
       if (skippedBecause) return { status: 'skipped', detail: skippedBecause };
@@ -100,14 +113,12 @@ export async function executeStep(client: QrsClient, step: Step, opts: ExecuteOp
     }
     case 'create-user': {
       const account = parseAccount(step.account);
-      const findUser = async () =>
-        (await client.list('/qrs/user/full', userSchema, filter.and(filter.eq('userDirectory', account.directory), filter.eq('userId', account.userId))))[0];
       try {
-        const created = await client.post('/qrs/user', { userId: account.userId, userDirectory: account.directory, name: step.name, roles: ['RootAdmin'] }, userSchema);
+        const created = await createUser(client, account, step.name, ['RootAdmin']);
         return { status: 'done', detail: `created with id ${created.id}`, result: { userGuid: created.id, modifiedDate: created.modifiedDate } };
       } catch (err) {
         if (!isUncertain(err) && !isStatus(err, 400)) throw err;
-        const existing = await findUser();
+        const existing = await findUser(client, account);
         if (!existing) throw err;
         // A lost answer to our POST, or created meanwhile by someone else: say which we cannot know.
         return isUncertain(err)
@@ -117,30 +128,28 @@ export async function executeStep(client: QrsClient, step: Step, opts: ExecuteOp
     }
     case 'add-root-admin':
     case 'remove-root-admin': {
-      const path = `/qrs/user/${step.userGuid}`;
       const adding = step.kind === 'add-root-admin';
       const { changed, conflicts, modifiedDate } = await updateEntity(
-        () => client.get(path, userSchema),
+        () => readUser(client, step.userGuid),
         (u) => {
           const has = u.roles.some((r) => r.toLowerCase() === 'rootadmin');
           if (has === adding) return 'unchanged';
           return { ...u, roles: adding ? [...u.roles, 'RootAdmin'] : u.roles.filter((r) => r.toLowerCase() !== 'rootadmin') };
         },
-        (u) => client.put(path, u, userSchema),
+        (u) => writeUser(client, u),
         retries,
       );
       return { status: changed ? 'done' : 'already', detail: `${adding ? 'is' : 'is no longer'} RootAdmin${conflictNote(conflicts)}`, ...left(modifiedDate) };
     }
     case 'delete-user': {
-      const path = `/qrs/user/${step.userGuid}`;
       try {
-        await client.delete(path);
+        await deleteUser(client, step.userGuid);
         return { status: 'done' };
       } catch (err) {
         if (isStatus(err, 404)) return { status: 'already', detail: 'no longer exists' };
         if (!isUncertain(err)) throw err;
         try {
-          await client.get(path, userSchema);
+          await readUser(client, step.userGuid);
         } catch (again) {
           if (isStatus(again, 404)) return { status: 'done', detail: 'deleted (confirmed by reading back)' };
           throw again;
@@ -149,16 +158,16 @@ export async function executeStep(client: QrsClient, step: Step, opts: ExecuteOp
       }
     }
     case 'remove-allocation': {
-      const path = `${ALLOCATION_KINDS[step.allocationKind].path}/${step.allocationId}`;
+      const path = allocationPath(step.allocationKind, step.allocationId);
       try {
-        await client.delete(path);
+        await deleteAllocation(client, step.allocationKind, step.allocationId);
       } catch (err) {
         if (isStatus(err, 404)) return { status: 'already', detail: 'no longer allocated' };
         if (!isUncertain(err)) throw err;
         // fall through: the read below tells whether the DELETE landed
       }
       try {
-        const after = await client.get(path, allocationSchema);
+        const after = await readAllocation(client, step.allocationKind, step.allocationId);
         if (!after.quarantined) throw new QrsfixError('http', `QRS still shows ${path} as allocated after the DELETE`, 'run the command again');
         const until = isRealDate(after.quarantineEnd) ? after.quarantineEnd : 'about 7 days after its last use';
         return {
@@ -172,20 +181,18 @@ export async function executeStep(client: QrsClient, step: Step, opts: ExecuteOp
       }
     }
     case 'reinstate-allocation': {
-      const path = `${ALLOCATION_KINDS[step.allocationKind].path}/${step.allocationId}`;
       const { changed, conflicts } = await updateEntity(
-        () => client.get(path, allocationSchema),
+        () => readAllocation(client, step.allocationKind, step.allocationId),
         (a) => (a.quarantined ? { ...a, quarantined: false } : 'unchanged'),
-        (a) => client.put(path, a, allocationSchema),
+        (a) => writeAllocation(client, step.allocationKind, a),
         retries,
       );
       return { status: changed ? 'done' : 'already', detail: `reinstated to ${step.account}${conflictNote(conflicts)}` };
     }
     case 'allocate': {
-      const base = ALLOCATION_KINDS[step.allocationKind].path;
-      const find = async () => (await client.list(`${base}/full`, allocationSchema, filter.id('user.id', step.userGuid)))[0];
+      const find = async () => (await listAllocationsOfUser(client, step.allocationKind, step.userGuid))[0];
       try {
-        const made = await client.post(base, { user: { id: step.userGuid } }, allocationSchema);
+        const made = await createAllocation(client, step.allocationKind, step.userGuid);
         return { status: 'done', detail: `allocated anew (${made.id})`, result: { allocationId: made.id } };
       } catch (err) {
         if (!isUncertain(err)) throw err;

@@ -7,8 +7,7 @@
 import { accountKey, formatAccount, sameAccount, type Account } from '../account.js';
 import { QrsfixError, usageError } from '../errors.js';
 import { displayAccount, mergePlans, planEnsureRootAdmin, planLookAlikes, planRemoveAllocations, planRepoint, connectionIdentities } from './plan.js';
-import { isRootAdmin } from './findings.js';
-import type { IdentityState, Survey } from './survey.js';
+import { isRootAdmin, type IdentityState, type Survey } from './survey.js';
 import type { Plan } from './steps.js';
 
 export interface FixChoice {

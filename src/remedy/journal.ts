@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { createExclusive, replaceAtomically, whatIsAt } from '../util/safe-write.js';
 import { QrsfixError } from '../errors.js';
-import { scrub } from '../output/secrets.js';
+import { scrub } from '../secrets.js';
 import type { Step } from './steps.js';
 
 export const JOURNAL_FORMAT = 'qrsfix-journal';

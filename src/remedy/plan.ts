@@ -5,9 +5,9 @@
 import { accountKey, formatAccount, sameAccount, accountFromUsername, type Account } from '../account.js';
 import { ALLOCATION_KINDS, isRealDate } from '../qrs/schemas.js';
 import type { DataConnection } from '../qrs/schemas.js';
-import { isRootAdmin, shellQuote } from './findings.js';
-import type { IdentityState, LookAlike } from './survey.js';
-import type { Plan, Step } from './steps.js';
+import { commandLine, shellQuote } from '../util/shell.js';
+import { isRootAdmin, type IdentityState, type LookAlike } from './survey.js';
+import type { Plan } from './steps.js';
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -71,7 +71,7 @@ export function planEnsureRootAdmin(state: IdentityState, name: string | undefin
   }
   for (const { kind, entity } of state.allocations) {
     if (!entity.quarantined) {
-      plan.notes.push(`${account} holds a ${ALLOCATION_KINDS[kind].label} (${entity.id}); the monitor user should hold none: qrsfix remove-pass --user ${shellQuote(account)} (or fix --monitor-user) removes it`);
+      plan.notes.push(`${account} holds a ${ALLOCATION_KINDS[kind].label} (${entity.id}); the monitor user should hold none: ${commandLine(['remove-pass', '--user', account])} (or fix --monitor-user) removes it`);
     }
   }
   return plan;
@@ -104,10 +104,6 @@ export function connectionIdentities(connections: DataConnection[]): Account[] {
     if (a && !seen.has(accountKey(a))) seen.set(accountKey(a), a);
   }
   return [...seen.values()];
-}
-
-export function stepsOfKind<K extends Step['kind']>(plan: Plan, kind: K): Array<Extract<Step, { kind: K }>> {
-  return plan.steps.filter((s): s is Extract<Step, { kind: K }> => s.kind === kind);
 }
 
 /** The look-alikes as warnings: left alone, or included on request, with owner and address either way. */

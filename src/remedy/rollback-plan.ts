@@ -7,12 +7,11 @@ import { accountFromUsername, parseAccount, sameAccount } from '../account.js';
 import { QrsfixError } from '../errors.js';
 import type { QrsClient } from '../qrs/client.js';
 import { QrsError } from '../qrs/errors.js';
-import { filter } from '../qrs/filter.js';
-import { ALLOCATION_KINDS, allocationSchema, dataConnectionSchema, userSchema, type AllocationKind } from '../qrs/schemas.js';
+import { findUser, listAllocationsOfUser, listConnectionsRunningAs, readAllocation, readConnection, readUser } from '../qrs/endpoints.js';
+import { ALLOCATION_KINDS, type AllocationKind } from '../qrs/schemas.js';
 import { mapLimit } from '../util/concurrency.js';
 import type { Journal, JournalStep } from './journal.js';
-import { isRootAdmin } from './findings.js';
-import { rememberConnectionSecret } from './credential.js';
+import { isRootAdmin } from './survey.js';
 import { emptyPlan } from './plan.js';
 import type { Plan, Step } from './steps.js';
 import { changedSince, checkJournalIds, mismatch } from './rollback-checks.js';
@@ -58,12 +57,11 @@ async function inverseOf(client: QrsClient, js: JournalStep, opts: RollbackOptio
       let userGuid = js.result?.userGuid;
       if (!userGuid) {
         // The run stopped before the answer was recorded; the plan saw no such user, so one there now is ours.
-        const account = parseAccount(step.account);
-        const found = await client.list('/qrs/user/full', userSchema, filter.and(filter.eq('userDirectory', account.directory), filter.eq('userId', account.userId)));
-        if (!found[0]) return { unchanged: `user ${step.account}: was not created` };
-        userGuid = found[0].id;
+        const found = await findUser(client, parseAccount(step.account));
+        if (!found) return { unchanged: `user ${step.account}: was not created` };
+        userGuid = found.id;
       }
-      const user = await readOrNull(() => client.get(`/qrs/user/${userGuid}`, userSchema));
+      const user = await readOrNull(() => readUser(client, userGuid));
       if (!user) return { unchanged: `user ${step.account}: no longer exists` };
       if (!sameUser(user, step.account)) throw mismatch(opts.file, js, 'user', `${step.account}/${userGuid}`, `${user.userDirectory}\\${user.userId}`);
       const held = heldBack(js, `user ${step.account}`, user.modifiedDate, opts);
@@ -71,7 +69,7 @@ async function inverseOf(client: QrsClient, js: JournalStep, opts: RollbackOptio
       return { step: { kind: 'delete-user', account: step.account, userGuid } };
     }
     case 'add-root-admin': {
-      const user = await readOrNull(() => client.get(`/qrs/user/${step.userGuid}`, userSchema));
+      const user = await readOrNull(() => readUser(client, step.userGuid));
       if (!user) return { unchanged: `user ${step.account}: no longer exists` };
       if (!sameUser(user, step.account)) throw mismatch(opts.file, js, 'user', `${step.account}/${step.userGuid}`, `${user.userDirectory}\\${user.userId}`);
       if (!isRootAdmin(user.roles)) return { unchanged: `user ${step.account}: is no longer RootAdmin` };
@@ -80,7 +78,7 @@ async function inverseOf(client: QrsClient, js: JournalStep, opts: RollbackOptio
       return { step: { kind: 'remove-root-admin', account: step.account, userGuid: step.userGuid } };
     }
     case 'repoint-connection': {
-      const c = await readOrNull(async () => rememberConnectionSecret(await client.get(`/qrs/dataconnection/${step.connectionId}`, dataConnectionSchema)));
+      const c = await readOrNull(() => readConnection(client, step.connectionId));
       if (!c) return { unchanged: `data connection ${step.connectionName}: no longer exists` };
       if (c.name !== step.connectionName) throw mismatch(opts.file, js, 'data connection', `${step.connectionName}/${step.connectionId}`, `"${c.name}"`);
       const now = accountFromUsername(c.username);
@@ -108,7 +106,7 @@ async function inverseOf(client: QrsClient, js: JournalStep, opts: RollbackOptio
     case 'remove-allocation': {
       const kind: AllocationKind = step.allocationKind;
       const label = ALLOCATION_KINDS[kind].label;
-      const a = await readOrNull(() => client.get(`${ALLOCATION_KINDS[kind].path}/${step.allocationId}`, allocationSchema));
+      const a = await readOrNull(() => readAllocation(client, kind, step.allocationId));
       if (a?.user && a.user.id.toLowerCase() !== step.userGuid.toLowerCase()) {
         throw mismatch(opts.file, js, label, `${step.allocationId} of ${step.account}`, `one of ${a.user.userDirectory}\\${a.user.userId}`);
       }
@@ -119,10 +117,10 @@ async function inverseOf(client: QrsClient, js: JournalStep, opts: RollbackOptio
       }
       if (a) return { unchanged: `${label} ${step.allocationId} of ${step.account}: is allocated (not removed, or given back since)` };
       // A new allocation goes to the journal's user id: that must still be the journal's user.
-      const owner = await readOrNull(() => client.get(`/qrs/user/${step.userGuid}`, userSchema));
+      const owner = await readOrNull(() => readUser(client, step.userGuid));
       if (!owner) return { unchanged: `${label} of ${step.account}: the user no longer exists` };
       if (!sameUser(owner, step.account)) throw mismatch(opts.file, js, 'user', `${step.account}/${step.userGuid}`, `${owner.userDirectory}\\${owner.userId}`);
-      const held = await client.list(`${ALLOCATION_KINDS[kind].path}/full`, allocationSchema, filter.id('user.id', step.userGuid));
+      const held = await listAllocationsOfUser(client, kind, step.userGuid);
       if (held.some((h) => !h.quarantined)) return { unchanged: `${label} of ${step.account}: holds one again already` };
       return { step: { kind: 'allocate', allocationKind: kind, account: step.account, userGuid: step.userGuid } };
     }
@@ -143,7 +141,7 @@ async function keepUsersStillInUse(client: QrsClient, plan: Plan): Promise<void>
   const users = [...new Set(risky.map((s) => s.account))];
   const inUse = new Map<string, string[]>();
   await mapLimit(users, 4, async (account) => {
-    const running = (await client.list('/qrs/dataconnection/full', dataConnectionSchema, filter.eq('username', account))).map(rememberConnectionSecret);
+    const running = await listConnectionsRunningAs(client, account);
     const names = running.filter((c) => !restored.has(c.id)).map((c) => c.name).sort();
     if (names.length) inUse.set(account, names);
   });

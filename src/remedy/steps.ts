@@ -34,8 +34,6 @@ export type Step =
   | { kind: 'reinstate-allocation'; allocationKind: AllocationKind; allocationId: string; account: string; userGuid: string }
   | { kind: 'allocate'; allocationKind: AllocationKind; account: string; userGuid: string };
 
-export type StepKind = Step['kind'];
-
 export interface Plan {
   steps: Step[];
   /** What is already as wanted and will be left alone, one line each. */

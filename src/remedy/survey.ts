@@ -4,24 +4,10 @@
  * users and their allocations of each kind.
  */
 import type { QrsClient } from '../qrs/client.js';
-import { filter, type Filter } from '../qrs/filter.js';
-import {
-  aboutSchema,
-  allocationSchema,
-  dataConnectionSchema,
-  userSchema,
-  serverNodeSchema,
-  ALLOCATION_KINDS,
-  allocationKinds,
-  type About,
-  type Allocation,
-  type AllocationKind,
-  type DataConnection,
-  type User,
-} from '../qrs/schemas.js';
+import { listAllocationsOf, listConnectionsStartingWith, listServerNodes, listUsers, listUsersById, readAbout } from '../qrs/endpoints.js';
+import { allocationKinds, type About, type Allocation, type AllocationKind, type DataConnection, type User } from '../qrs/schemas.js';
 import { accountFromUsername, accountKey, type Account } from '../account.js';
 import type { NameMatcher } from './match.js';
-import { rememberConnectionSecret } from './credential.js';
 import { LOCAL_HOSTS, factsNeeded, judgeConnection } from './genuine.js';
 import { QrsfixError } from '../errors.js';
 
@@ -64,8 +50,12 @@ export interface Survey extends FoundConnections {
   identities: Map<string, IdentityState>;
 }
 
-export function accountsFilter(accounts: Account[], prefix = ''): Filter {
-  return filter.or(...accounts.map((a) => filter.and(filter.eq(`${prefix}userDirectory`, a.directory), filter.eq(`${prefix}userId`, a.userId))));
+export function isRootAdmin(roles: readonly string[]): boolean {
+  return roles.some((r) => r.toLowerCase() === 'rootadmin');
+}
+
+export function activeAllocations(state: IdentityState): HeldAllocation[] {
+  return state.allocations.filter((a) => !a.entity.quarantined);
 }
 
 /**
@@ -73,7 +63,7 @@ export function accountsFilter(accounts: Account[], prefix = ''): Filter {
  * the site's nodes are read only when some connection needs them (a default site needs neither).
  */
 export async function readConnections(client: QrsClient, matcher: NameMatcher, include: readonly string[] = []): Promise<FoundConnections> {
-  const all = (await client.list('/qrs/dataconnection/full', dataConnectionSchema, filter.sw('name', matcher.prefix))).map(rememberConnectionSecret);
+  const all = await listConnectionsStartingWith(client, matcher.prefix);
   const matching = all.filter((c) => matcher.test(c.name)).sort((a, b) => a.name.localeCompare(b.name));
   const nearMisses = all.filter((c) => !matcher.test(c.name));
   const missing = include.filter((name) => !matching.some((c) => c.name === name));
@@ -84,11 +74,11 @@ export async function readConnections(client: QrsClient, matcher: NameMatcher, i
   const hosts = new Set([...LOCAL_HOSTS, host, `[${host}]`]);
   const needed = factsNeeded(matching, hosts);
   const [owners, nodes] = await Promise.all([
-    needed.ownerIds.length ? client.list('/qrs/user/full', userSchema, filter.or(...needed.ownerIds.map((id) => filter.id('id', id)))) : Promise.resolve([]),
-    needed.nodes ? client.list('/qrs/servernodeconfiguration/full', serverNodeSchema) : Promise.resolve([]),
+    needed.ownerIds.length ? listUsersById(client, needed.ownerIds) : Promise.resolve([]),
+    needed.nodes ? listServerNodes(client) : Promise.resolve([]),
   ]);
   for (const n of nodes) hosts.add(n.hostName.toLowerCase());
-  const rootAdminIds = new Set(owners.filter((u) => u.roles.some((r) => r.toLowerCase() === 'rootadmin')).map((u) => u.id.toLowerCase()));
+  const rootAdminIds = new Set(owners.filter((u) => isRootAdmin(u.roles)).map((u) => u.id.toLowerCase()));
   const connections: DataConnection[] = [];
   const lookAlikes: LookAlike[] = [];
   for (const c of matching) {
@@ -111,8 +101,8 @@ export async function readIdentities(client: QrsClient, accounts: Account[]): Pr
   if (unique.size === 0) return identities;
   const list = [...unique.values()];
   const [users, ...allocationLists] = await Promise.all([
-    client.list('/qrs/user/full', userSchema, accountsFilter(list)),
-    ...allocationKinds.map((kind) => client.list(`${ALLOCATION_KINDS[kind].path}/full`, allocationSchema, accountsFilter(list, 'user.'))),
+    listUsers(client, list),
+    ...allocationKinds.map((kind) => listAllocationsOf(client, kind, list)),
   ]);
   for (const user of users) {
     const state = identities.get(accountKey({ directory: user.userDirectory, userId: user.userId }));
@@ -129,7 +119,7 @@ export async function readIdentities(client: QrsClient, accounts: Account[]): Pr
 }
 
 export async function surveySite(client: QrsClient, matcher: NameMatcher, extraAccounts: Account[] = [], include: readonly string[] = []): Promise<Survey> {
-  const [about, found] = await Promise.all([client.get('/qrs/about', aboutSchema), readConnections(client, matcher, include)]);
+  const [about, found] = await Promise.all([readAbout(client), readConnections(client, matcher, include)]);
   const accounts = [...extraAccounts];
   for (const c of found.connections) {
     const a = accountFromUsername(c.username);

@@ -93,3 +93,16 @@ export function leakedSecrets(secrets: string[], texts: string[], files: string[
   const haystacks = [...texts, ...files.map((f) => readFileSync(f, 'utf8'))];
   return secrets.filter((s) => s && haystacks.some((h) => h.includes(s)));
 }
+
+/** How the CLI names itself in the command lines it prints when qrsfix() runs it from cwd. */
+export function tool(cwd = REPO): string {
+  // An executable names itself by its file name.
+  if (BIN) return path.basename(BIN);
+  const rel = path.relative(cwd, CLI);
+  return `node ${rel.startsWith('..') || path.isAbsolute(rel) ? CLI : rel}`;
+}
+
+/** The same, escaped for a RegExp. */
+export function toolPattern(cwd = REPO): string {
+  return tool(cwd).replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}

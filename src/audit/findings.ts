@@ -6,7 +6,8 @@
  */
 import { accountFromUsername, accountKey, formatAccount, type Account } from '../account.js';
 import { ALLOCATION_KINDS, isRealDate, type AllocationKind } from '../qrs/schemas.js';
-import type { IdentityState, Survey } from './survey.js';
+import { activeAllocations, isRootAdmin, type IdentityState, type Survey } from '../remedy/survey.js';
+import type { Word } from '../util/shell.js';
 
 export const KB_REFERENCE =
   'Qlik defect QLIK-88038: since April 2018 the monitoring apps\' REST connections open parallel proxy sessions as their account; an account with an access pass hits the 5-session cap and gets "no access pass" (Repository audit log: UsageDenied).';
@@ -59,14 +60,6 @@ export interface AuditReport {
   kb: string;
 }
 
-export function isRootAdmin(roles: readonly string[]): boolean {
-  return roles.some((r) => r.toLowerCase() === 'rootadmin');
-}
-
-export function activeAllocations(state: IdentityState) {
-  return state.allocations.filter((a) => !a.entity.quarantined);
-}
-
 function allocationView(kind: AllocationKind, e: IdentityState['allocations'][number]['entity']): AllocationView {
   return {
     kind,
@@ -78,19 +71,14 @@ function allocationView(kind: AllocationKind, e: IdentityState['allocations'][nu
   };
 }
 
-/** Quotes an argument for POSIX shells and PowerShell alike. */
-export function shellQuote(value: string): string {
-  return /^[A-Za-z0-9_./:=@-]+$/.test(value) ? value : `'${value.replace(/'/g, "'\\''")}'`;
-}
-
 export interface AuditInput {
   survey: Survey;
   host: string;
   port: number;
   match: string;
   serviceAccount?: Account;
-  /** Connection flags to repeat in suggested command lines (e.g. --host x --certs y). */
-  connectionArgs: string[];
+  /** A qrsfix command line to paste: the tool's name, these words, the run's connection flags, quoted. */
+  suggest: (words: Word[]) => string;
   now?: Date;
 }
 
@@ -104,14 +92,13 @@ export function buildAuditReport(input: AuditInput): AuditReport {
     runners.set(key, [...(runners.get(key) ?? []), c.name]);
   }
   const serviceKey = input.serviceAccount ? accountKey(input.serviceAccount) : undefined;
-  const conn = input.connectionArgs.map(shellQuote).join(' ');
-  const cmd = (words: string) => `qrsfix ${words}${conn ? ' ' + conn : ''}`;
+  const cmd = input.suggest;
 
   // Half-done option 2 (some connections moved back, say): suggest the monitor user the site already has.
   const ready = [...survey.identities].find(
     ([key, s]) => (runners.get(key)?.length ?? 0) > 0 && s.user && isRootAdmin(s.user.roles) && !s.user.inactive && !s.user.blacklisted && activeAllocations(s).length === 0,
   )?.[1].user;
-  const monitorUser = ready ? shellQuote(formatAccount({ directory: ready.userDirectory, userId: ready.userId })) : `'DOMAIN\\<dedicated user>'`;
+  const monitorUser = ready ? formatAccount({ directory: ready.userDirectory, userId: ready.userId }) : 'DOMAIN\\<dedicated user>';
 
   const identities: IdentityView[] = [];
   const findings: Finding[] = [];
@@ -133,14 +120,13 @@ export function buildAuditReport(input: AuditInput): AuditReport {
       allocations: state.allocations.map((a) => allocationView(a.kind, a.entity)),
     });
     if (monitorConnections.length === 0) continue;
-    const q = shellQuote(account);
     const runs = `runs ${monitorConnections.length} monitor connection${monitorConnections.length === 1 ? '' : 's'}`;
     if (!state.user) {
       findings.push({
         account,
         code: 'no-qrs-user',
         message: `${account} ${runs} but has no QRS user record, so the reloads cannot read the repository`,
-        fixes: [cmd(`create-user --user ${q}`), cmd(`fix --service-account ${q} --monitor-user ${monitorUser}`)],
+        fixes: [cmd(['create-user', '--user', account]), cmd(['fix', '--service-account', account, '--monitor-user', monitorUser])],
       });
       continue;
     }
@@ -151,7 +137,7 @@ export function buildAuditReport(input: AuditInput): AuditReport {
         account,
         code: 'holds-allocation',
         message: `${account} ${runs} and holds ${what}: the reloads' parallel proxy sessions reach the 5-session cap and are denied (QLIK-88038)`,
-        fixes: [cmd(`fix --service-account ${q}`), cmd(`fix --service-account ${q} --monitor-user ${monitorUser}`)],
+        fixes: [cmd(['fix', '--service-account', account]), cmd(['fix', '--service-account', account, '--monitor-user', monitorUser])],
       });
     }
     if (!isRootAdmin(roles)) {
@@ -159,7 +145,7 @@ export function buildAuditReport(input: AuditInput): AuditReport {
         account,
         code: 'not-root-admin',
         message: `${account} ${runs} but is not RootAdmin (roles: ${roles.length ? roles.join(', ') : 'none'}): the reloads need RootAdmin to read the whole repository`,
-        fixes: [cmd(`create-user --user ${q}`)],
+        fixes: [cmd(['create-user', '--user', account])],
       });
     }
   }

@@ -2,13 +2,11 @@
  * diagnose-log's report as a terminal table, as Markdown for a change ticket, or as one JSON document.
  * Times: server time with its offset in text (admins correlate with the server), ISO 8601 in JSON.
  */
-import type { Bursts, UserReport } from './analyse.js';
-import type { Diagnosis } from './diagnose.js';
-import { KIND_LABEL } from './rows.js';
-import { formatIso, formatServerTime, type Stamp } from './time.js';
-import { boxTable, type Cell } from '../output/text-table.js';
-
-export type ReportFormat = 'table' | 'markdown' | 'json';
+import type { Bursts, UserReport } from '../logs/analyse.js';
+import type { Diagnosis } from '../logs/diagnose.js';
+import { KIND_LABEL } from '../logs/rows.js';
+import { formatIso, formatServerTime, type Stamp } from '../logs/time.js';
+import { boxTable, type Cell } from './text-table.js';
 
 const BAR_WIDTH = 40;
 

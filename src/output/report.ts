@@ -1,0 +1,91 @@
+/**
+ * The one way a command prints its report: `--format table|markdown|json` (`--json` is
+ * `--format json`) picks a renderer; the report goes to stdout and, with `--out`, to a file too,
+ * both through the secret scrubber. A change prints its report in parts (the plan before the
+ * prompt, the outcome after it); the file gets the whole report at the end.
+ */
+import { writeFileSync } from 'node:fs';
+import { QrsfixError, usageError } from '../errors.js';
+import { scrub } from '../secrets.js';
+import { info, out } from './stdio.js';
+
+export const REPORT_FORMATS = ['table', 'markdown', 'json'] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
+
+export interface OutputFlags {
+  format?: string;
+  json?: boolean;
+  out?: string;
+}
+
+export interface TextRenderers {
+  table: () => string;
+  markdown: () => string;
+}
+
+export interface Renderers extends TextRenderers {
+  json: () => unknown;
+}
+
+export function reportFormat(flags: OutputFlags): ReportFormat {
+  const given = flags.format?.trim().toLowerCase();
+  if (given !== undefined && !(REPORT_FORMATS as readonly string[]).includes(given)) {
+    throw usageError(`--format must be table, markdown or json, not "${flags.format}"`);
+  }
+  if (flags.json && given !== undefined && given !== 'json') {
+    throw usageError(`--json and --format ${given} ask for two different reports`, '--json is short for --format json: give one of them');
+  }
+  return flags.json ? 'json' : ((given as ReportFormat | undefined) ?? 'table');
+}
+
+/** Writes a report file; the same scrubber as stdout runs over it. */
+export function writeReportFile(file: string, text: string): void {
+  try {
+    writeFileSync(file, scrub(text.endsWith('\n') ? text : text + '\n'), { encoding: 'utf8' });
+  } catch (err) {
+    throw new QrsfixError('input', `cannot write the report to ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, 'check that the folder exists and that you may write there', { cause: err });
+  }
+}
+
+/** A report printed in parts as they become known, and written whole to --out at the end. */
+export class ReportWriter {
+  readonly format: ReportFormat;
+  private readonly parts: string[] = [];
+
+  constructor(private readonly flags: OutputFlags) {
+    this.format = reportFormat(flags);
+  }
+
+  get isJson(): boolean {
+    return this.format === 'json';
+  }
+
+  /** A part of a text report, printed now; nothing in JSON, whose one document comes at the end. */
+  part(r: TextRenderers): void {
+    if (this.isJson) return;
+    const text = this.format === 'markdown' ? r.markdown() : r.table();
+    this.parts.push(text);
+    out(text);
+  }
+
+  /** The end of the report: the JSON document, and the --out file. */
+  end(json: () => unknown): void {
+    if (this.isJson) {
+      const text = JSON.stringify(json(), null, 2);
+      this.parts.push(text);
+      out(text);
+    }
+    if (this.flags.out) {
+      writeReportFile(this.flags.out, this.parts.join(this.format === 'markdown' ? '\n\n' : '\n'));
+      info(`report written to ${this.flags.out}`);
+    }
+  }
+}
+
+/** A report of one piece: stdout, and --out. */
+export function writeReport(flags: OutputFlags, r: Renderers): ReportFormat {
+  const writer = new ReportWriter(flags);
+  writer.part(r);
+  writer.end(r.json);
+  return writer.format;
+}
