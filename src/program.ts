@@ -13,7 +13,7 @@ import { addConnectionOptions, addLoggingOptions, addOutputOptions, addReportOpt
 // Each command module validates its own arguments; commander hands them over untyped.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Runner = (...args: any[]) => Promise<number>;
-export type CommandName = 'audit' | 'remove-pass' | 'create-user' | 'repoint-connections' | 'fix' | 'rollback' | 'demo' | 'diagnose-log';
+export type CommandName = 'audit' | 'remove-pass' | 'create-user' | 'repoint-connections' | 'fix' | 'rollback' | 'apply' | 'show-plan' | 'demo' | 'diagnose-log';
 export type Loader = (name: CommandName) => Promise<{ run: Runner }>;
 
 /** Spelled out, one import per command, so that a bundler sees each module. */
@@ -24,6 +24,8 @@ const COMMANDS: Record<CommandName, () => Promise<{ run: Runner }>> = {
   'repoint-connections': () => import('./commands/repoint-connections.js'),
   fix: () => import('./commands/fix.js'),
   rollback: () => import('./commands/rollback.js'),
+  apply: () => import('./commands/apply.js'),
+  'show-plan': () => import('./commands/show-plan.js'),
   demo: () => import('./commands/demo.js'),
   'diagnose-log': () => import('./commands/diagnose-log.js'),
 };
@@ -38,6 +40,24 @@ function collect(value: string, previous: string[]): string[] {
 /** Examples shown at the end of a command's --help, as command lines to paste. */
 function examples(...lines: Array<[string[], string]>): string {
   return ['', 'Examples:', ...lines.map(([words, why]) => `  # ${why}\n  ${commandLine(words)}`)].join('\n');
+}
+
+/** The change-ticket walkthrough: plan, show-plan, approval, apply, verify. */
+function changeTicket(): string {
+  const plan = 'chg-1042.json';
+  return [
+    '',
+    'A change ticket (plan → show-plan → approval → apply → verify):',
+    `  ${commandLine(['fix', '--monitor-user', 'DOMAIN\\qlikmonitor', '--site', 'prod', '--plan-out', plan])}   # compute, change nothing`,
+    `  ${commandLine(['show-plan', plan, '--format', 'markdown', '--out', 'chg-1042.md'])}   # attach to the ticket`,
+    '  # … approval …',
+    `  ${commandLine(['apply', plan, '--site', 'prod'])}   # in the window; refused if the site changed since`,
+    `  ${commandLine(['audit', '--site', 'prod'])}   # verify: nothing to fix; then reload the monitoring apps`,
+  ].join('\n');
+}
+
+function fleetAudit(): string {
+  return ['', 'A fleet audit before an upgrade (the sites of qrsfix.config.json):', `  ${commandLine(['audit', '--all-sites', '--format', 'markdown', '--out', 'pre-upgrade-fleet.md'])}`].join('\n');
 }
 
 export interface ProgramOptions {
@@ -72,7 +92,11 @@ export function buildProgram({ load = importCommand, onExit = (c) => (process.ex
         `  ${commandLine(['demo'])}`,
         'On your own site, start read-only, with the certificates exported from the QMC (see certs.example/README.md):',
         `  ${commandLine(['audit', '--host'])} <central node> --certs <folder>`,
-      ].join('\n'),
+      ].join('\n') +
+        '\n' +
+        changeTicket() +
+        '\n' +
+        fleetAudit(),
     );
 
   const serviceAccount = (description: string) => new Option('--service-account <DIR\\id>', description).env('QRSFIX_SERVICE_ACCOUNT');
@@ -98,7 +122,10 @@ export function buildProgram({ load = importCommand, onExit = (c) => (process.ex
     )
     .action(action('audit'));
 
-  const change = (cmd: Command, withPassword: boolean, journalOf = 'this change') => {
+  const change = (cmd: Command, withPassword: boolean, journalOf = 'this change', planOut = true) => {
+    if (planOut) {
+      cmd.option('--plan-out <file>', 'write the plan to this new file for a change ticket (qrsfix show-plan, qrsfix apply); change nothing').addHelpText('after', changeTicket());
+    }
     cmd
       .option('--dry-run', 'print the plan and change nothing')
       .option('-y, --yes', 'apply without asking (needed when there is no terminal)')
@@ -193,6 +220,7 @@ export function buildProgram({ load = importCommand, onExit = (c) => (process.ex
       .option('--force', 'also roll back objects modified since the change (default: named and left alone, exit 2)'),
     true,
     'this rollback',
+    false,
   )
     .addHelpText(
       'after',
@@ -202,6 +230,28 @@ export function buildProgram({ load = importCommand, onExit = (c) => (process.ex
       ),
     )
     .action(action('rollback'));
+
+  change(
+    program
+      .command('apply')
+      .description('apply a saved plan (--plan-out) exactly, if the site is still as the plan saw it')
+      .argument('<plan>', 'the plan file --plan-out wrote'),
+    true,
+    'this change',
+    false,
+  )
+    .addHelpText('after', changeTicket())
+    .action(action('apply'));
+
+  addReportOptions(
+    program
+      .command('show-plan')
+      .description('render a saved plan for review: its changes, the site, the checks and how to roll back (reads no site)')
+      .argument('<plan>', 'the plan file --plan-out wrote'),
+    'the rendered plan',
+  )
+    .addHelpText('after', changeTicket())
+    .action(action('show-plan'));
 
   program
     .command('demo')

@@ -25,6 +25,8 @@ export interface ChangeFlags extends CommonFlags, PasswordSource {
   dryRun?: boolean;
   yes?: boolean;
   journal?: string;
+  /** Compute the plan, change nothing, write it to this file for `qrsfix apply`. */
+  planOut?: string;
 }
 
 export interface ChangeRequest {
@@ -41,6 +43,10 @@ export interface ChangeRequest {
   /** Runs after the change, or at once when there is none (fix: the audit's verdict); returns text and a JSON value. */
   verify?: (changed: boolean) => Promise<{ text: string; json: unknown; exitHint?: number }>;
   nextSteps?: string[];
+  /** fix: the account the closing audit reports in full (kept in a saved plan for its apply). */
+  serviceAccount?: string;
+  /** The command line that applies this plan, when it is not `rerun` (a saved plan's `qrsfix apply`). */
+  applyCommand?: string;
 }
 
 /** The dry run's command line to apply it: the same flags, with the ones a real run needs kept. */
@@ -48,28 +54,29 @@ function applyLine(req: ChangeRequest, flags: ChangeFlags): string {
   const extra: string[] = [];
   if (flags.passwordStdin && req.plan.steps.some(stepNeedsPassword)) extra.push('--password-stdin');
   if (flags.journal) extra.push('--journal', flags.journal);
-  const line = [req.rerun, ...extra.map((w) => shellQuote(w))].join(' ');
+  const line = [req.applyCommand ?? req.rerun, ...extra.map((w) => shellQuote(w))].join(' ');
   return hasTerminal() ? line : `${line}  (add --yes: there is no terminal to confirm on)`;
 }
 
+/** The plan as the JSON report of a change shows it. */
+export function planJsonOf(plan: Plan) {
+  return { steps: plan.steps.map((s, i) => ({ n: i + 1, description: describeStep(s), ...s })), unchanged: plan.unchanged, notes: plan.notes, held: plan.held ?? [] };
+}
+
 /** Lines of text: a plain paragraph in the terminal, the same in Markdown with command lines as code. */
-function lines(text: string[], markdown: string[] = text): { table: () => string; markdown: () => string } {
+export function lines(text: string[], markdown: string[] = text): { table: () => string; markdown: () => string } {
   return { table: () => text.join('\n'), markdown: () => markdown.join('\n\n') };
 }
 
 export async function runChange(client: QrsClient, flags: ChangeFlags, req: ChangeRequest): Promise<number> {
   const report = new ReportWriter(flags);
-  const planJson = {
-    steps: req.plan.steps.map((s, i) => ({ n: i + 1, description: describeStep(s), ...s })),
-    unchanged: req.plan.unchanged,
-    notes: req.plan.notes,
-    held: req.plan.held ?? [],
-  };
+  const planJson = planJsonOf(req.plan);
   // Objects changed since and left alone: the change is not whole, whatever else happens.
   const heldCode = req.plan.held?.length ? EXIT.partial : EXIT.ok;
   const site = { host: client.config.host, port: client.config.port, buildVersion: req.about.buildVersion };
   const doc = { command: req.command, site, dryRun: !!flags.dryRun };
   report.part({ table: () => renderPlan(req.title, req.plan), markdown: () => renderPlanMarkdown(req.title, req.plan) });
+  if (flags.planOut) return (await import('./plan-out.js')).savePlan(client, flags, req, report);
 
   if (req.plan.steps.length === 0) {
     const verdict = req.verify ? await req.verify(false) : undefined;

@@ -34,6 +34,14 @@ export function verdictText(report: AuditReport, changed: boolean): string {
   return lines.join('\n');
 }
 
+/** The audit after a fix (or at once, when there is nothing to do): its verdict in text and JSON. */
+export function closingAudit(client: QrsClient, serviceAccount: string | undefined) {
+  return async (changed: boolean) => {
+    const report = await runAudit(client, serviceAccount);
+    return { text: verdictText(report, changed), json: { verdict: report.verdict, summary: report.summary, findings: report.findings } };
+  };
+}
+
 export async function runFix(client: QrsClient, flags: FixFlags): Promise<number> {
   const serviceAccount = optionalAccount(flags.serviceAccount, '--service-account');
   const monitorUser = optionalAccount(flags.monitorUser, '--monitor-user');
@@ -73,11 +81,9 @@ export async function runFix(client: QrsClient, flags: FixFlags): Promise<number
     plan,
     about: survey.about,
     passwordOf: mon,
-    verify: async (changed) => {
-      const report = await runAudit(client, svc);
-      return { text: verdictText(report, changed), json: { verdict: report.verdict, summary: report.summary, findings: report.findings } };
-    },
+    verify: closingAudit(client, svc),
     nextSteps,
+    ...(svc ? { serviceAccount: svc } : {}),
   });
 }
 

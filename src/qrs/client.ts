@@ -41,12 +41,25 @@ export interface QrsStats {
 
 type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
+/** A successful GET and what it returned (parsed), in the order they were made. */
+export interface ReadRecord {
+  path: string;
+  filter?: string;
+  query?: Record<string, string>;
+  data: unknown;
+}
+
+/** Enough for any survey; a run that reads more is not one a saved plan is made from. */
+const MAX_READ_RECORDS = 1000;
+
 /** The longest qrsfix waits between two tries of a GET. */
 const MAX_RETRY_WAIT_MS = 30_000;
 
 export class QrsClient {
   readonly stats: QrsStats = { requests: 0, bytesReceived: 0 };
   readonly warnings: string[];
+  /** Every successful GET of this client (up to MAX_READ_RECORDS): a saved plan records what it was computed from. */
+  readonly reads: ReadRecord[] = [];
   private readonly http: AxiosInstance;
   private readonly transport: Transport;
   private readonly abortController = new AbortController();
@@ -188,7 +201,11 @@ export class QrsClient {
       throw mapStatusError(res.status, text, ctx, headerValue(res.headers['retry-after']));
     }
     if (schema === undefined) return undefined as z.infer<S>;
-    return parseBody(text, String(res.headers['content-type'] ?? ''), schema, ctx);
+    const data = parseBody(text, String(res.headers['content-type'] ?? ''), schema, ctx);
+    if (method === 'GET' && this.reads.length < MAX_READ_RECORDS) {
+      this.reads.push({ path, ...(opts.filter ? { filter: opts.filter.text } : {}), ...(opts.query ? { query: opts.query } : {}), data });
+    }
+    return data;
   }
 
   private async mapFailure(err: unknown, ctx: RequestContext): Promise<QrsError> {

@@ -1,0 +1,43 @@
+/**
+ * `qrsfix apply <plan>`: the saved plan's steps exactly, no re-planning, through the same confirm,
+ * journal, progress and summary as every change. Refused, changing nothing, when the plan was edited
+ * (digest) or the site is no longer as the plan saw it: each object that differs is named.
+ */
+import { QrsfixError } from '../errors.js';
+import { readPlanFile } from '../remedy/plan-file.js';
+import { differenceLine, planDifferences } from '../remedy/plan-check.js';
+import { info } from '../output/stdio.js';
+import { runChange, type ChangeFlags } from './change.js';
+import { closingAudit } from './fix.js';
+import { applyCommandLine } from './plan-out.js';
+import { withClient } from './session.js';
+import { connectionArgs, suggester } from './suggest.js';
+
+export async function run(file: string, flags: ChangeFlags): Promise<number> {
+  const saved = readPlanFile(file);
+  return withClient(flags, async (client) => {
+    info(`checking ${client.baseUrl} against the plan ${file} (${saved.digest}) …`);
+    const differences = await planDifferences(client, saved);
+    if (differences.length) {
+      throw new QrsfixError(
+        'refused',
+        [`the plan ${file} is stale: the site is not as the plan saw it (${differences.length} difference${differences.length === 1 ? '' : 's'}); nothing was changed`, ...differences.map((d) => `  - ${differenceLine(d)}`)].join('\n'),
+        `make a new plan and have it approved: ${saved.commandLine} --plan-out <new file>`,
+      );
+    }
+    info(`the site is as the plan saw it (${saved.objects.length} objects checked): applying the ${saved.plan.steps.length} planned steps`);
+    return await runChange(client, flags, {
+      command: saved.command,
+      suggest: suggester(client.config),
+      // A partial apply is completed by the command that made the plan: it re-reads the site.
+      rerun: saved.commandLine,
+      applyCommand: applyCommandLine(file, connectionArgs(client.config)),
+      title: `${saved.title} — saved plan ${file} of ${saved.createdAt}`,
+      plan: { ...saved.plan, notes: [...saved.plan.notes, `applied from the saved plan ${file} (${saved.digest})`] },
+      about: { buildVersion: saved.site.buildVersion },
+      ...(saved.passwordOf ? { passwordOf: saved.passwordOf } : {}),
+      ...(saved.command === 'fix' ? { verify: closingAudit(client, saved.serviceAccount) } : {}),
+      nextSteps: saved.nextSteps,
+    });
+  });
+}
