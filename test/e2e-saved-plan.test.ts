@@ -235,3 +235,15 @@ describe('the digest', () => {
     expect(planDigest({ a: 1 } as never)).not.toBe(planDigest({ a: 2 } as never));
   });
 });
+
+describe('--help', () => {
+  it('shows the change-ticket walkthrough and the fleet audit; the change commands take --plan-out', async () => {
+    const top = await qrsfix(['--help']);
+    expect(top.stdout).toContain('A change ticket (plan → show-plan → approval → apply → verify):');
+    expect(top.stdout).toMatch(/--plan-out chg-1042\.json[\s\S]*show-plan chg-1042\.json --format markdown[\s\S]* apply chg-1042\.json/);
+    expect(top.stdout).toContain(' audit --all-sites --format markdown');
+    for (const cmd of ['fix', 'remove-pass', 'create-user', 'repoint-connections']) expect((await qrsfix([cmd, '--help'])).stdout, cmd).toContain('--plan-out <file>');
+    expect((await qrsfix(['rollback', '--help'])).stdout).not.toContain('--plan-out');
+    expect((await qrsfix(['apply', '--help'])).stdout).toContain('<plan>');
+  });
+});
