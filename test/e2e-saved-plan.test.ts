@@ -228,6 +228,21 @@ describe('apply', () => {
   });
 });
 
+describe('the walkthrough with a named site', () => {
+  it('plan, show-plan, apply and audit, each with --site', async () => {
+    await writeFile(path.join(site.dir, 'qrsfix.config.json'), JSON.stringify({ sites: { prod: { host: 'localhost', port: site.sim.port, certs: site.sim.certsDir } } }));
+    const cli = (args: string[], env: Record<string, string> = {}) => qrsfix(args, { cwd: site.dir, env });
+    const planned = await cli(['fix', '--site', 'prod', '--plan-out', 'chg-1042.json']);
+    expect(planned.code).toBe(0);
+    expect(planned.stdout).toContain(`${tool(site.dir)} apply chg-1042.json --site prod`);
+    expect((await show(['chg-1042.json', '--format', 'markdown'])).code).toBe(0);
+    const applied = await cli(['apply', 'chg-1042.json', '--site', 'prod', '--yes']);
+    expect(applied.code).toBe(0);
+    expect(applied.stdout).toContain('Audit after the change: nothing to fix');
+    expect((await cli(['audit', '--site', 'prod'])).code).toBe(0);
+  });
+});
+
 describe('the digest', () => {
   it('is sha256 over the canonical content without the digest, independent of key order', () => {
     expect(canonicalJson({ b: 1, a: [{ d: 2, c: null }] })).toBe('{"a":[{"c":null,"d":2}],"b":1}');

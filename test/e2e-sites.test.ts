@@ -69,10 +69,16 @@ describe('--site from qrsfix.config.json', () => {
     expect(envOnly.code).toBe(2);
   });
 
-  it('the suggested fix command keeps the site\'s connection so it can be pasted', async () => {
-    await writeConfig('qrsfix.config.json', { sites: { lab: lab() } });
+  it('suggested commands name the site, with the flags given beside it, so they can be pasted', async () => {
+    await writeConfig('qrsfix.config.json', { sites: { lab: lab() }, default: 'lab' });
     const r = await qrsfix(['audit', '--site', 'lab', '--quiet'], { cwd: dir });
-    expect(r.stdout).toContain(`--host localhost --port ${sim.port} --certs ${path.join(dir, 'lab-certs')}`);
+    expect(r.stdout).toContain("fix --service-account 'DOMAIN\\qvservice' --site lab\n");
+    expect(r.stdout).not.toContain('--certs');
+    const beside = await qrsfix(['audit', '--timeout', '20000', '--quiet'], { cwd: dir });
+    expect(beside.stdout).toContain("fix --service-account 'DOMAIN\\qvservice' --site lab --timeout 20000\n");
+    const file = await writeConfig('other/sites.json', { sites: { lab: { ...lab(), certs: '../lab-certs' } } });
+    const named = await qrsfix(['audit', '--config', file, '--site', 'lab', '--quiet'], { cwd: dir });
+    expect(named.stdout).toContain(`fix --service-account 'DOMAIN\\qvservice' --site lab --config ${file}\n`);
   });
 });
 
@@ -119,7 +125,7 @@ describe('errors of the sites file', () => {
   });
 
   it('every command that talks to QRS takes --site', async () => {
-    for (const cmd of ['audit', 'fix', 'remove-pass', 'create-user', 'repoint-connections', 'rollback']) {
+    for (const cmd of ['audit', 'fix', 'remove-pass', 'create-user', 'repoint-connections', 'rollback', 'apply']) {
       const r = await qrsfix([cmd, '--help']);
       expect(r.stdout, cmd).toContain('--site <name>');
     }

@@ -6,6 +6,7 @@
  */
 import type { Command } from 'commander';
 import { usageError } from '../errors.js';
+import { suggestWithSite } from './suggest.js';
 import { locateConfig, pickSite, readSitesFile, siteFlagValues, type SiteConfig, type SitesFile } from '../site-config.js';
 
 type Opts = Record<string, unknown>;
@@ -51,4 +52,9 @@ export function applySiteOptions(cmd: Command): void {
     if (sourceOf(key) !== 'cli') cmd.setOptionValueWithSource(key, value, 'config');
   }
   cmd.setOptionValueWithSource('site', name, opts.site === undefined ? 'config' : 'cli');
+  suggestWithSite({
+    name,
+    ...(sourceOf('config') === 'cli' && typeof opts.config === 'string' ? { configFile: opts.config } : {}),
+    given: new Set(cmd.options.map((o) => o.attributeName()).filter((key) => sourceOf(key) === 'cli')),
+  });
 }

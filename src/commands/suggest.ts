@@ -8,18 +8,39 @@ import { commandLine, type Word } from '../util/shell.js';
 
 export type Suggest = (words: Word[]) => string;
 
-/** The connection flags to repeat: --host always, the others when not the default. */
+/** The site --site (or the sites file's default) chose, and the connection options given beside it. */
+export interface SiteInUse {
+  name: string;
+  /** The sites file, when the command line named it (QRSFIX_CONFIG is still set for the pasted line). */
+  configFile?: string;
+  /** Option names (commander's: host, certs, qrsUser, …) given on the command line. */
+  given: ReadonlySet<string>;
+}
+
+let siteInUse: SiteInUse | undefined;
+
+/** Set before a command runs: its suggested lines then name the site rather than spell it out. */
+export function suggestWithSite(site: SiteInUse | undefined): void {
+  siteInUse = site;
+}
+
+/** The connection flags to repeat: --host always, the others when not the default; `--site` instead of what the site gives. */
 export function connectionArgs(config: QrsConnectionConfig): string[] {
-  const args = ['--host', config.host];
-  if (config.port !== DEFAULTS.port) args.push('--port', String(config.port));
-  if (config.certsDir !== DEFAULTS.certsDir) args.push('--certs', config.certsDir);
-  if (config.servername) args.push('--servername', config.servername);
-  if (config.insecure) args.push('--insecure');
   const user = `${config.user.directory}\\${config.user.userId}`;
-  if (user.toLowerCase() !== DEFAULTS.qrsUser.toLowerCase()) args.push('--qrs-user', user);
-  if (config.proxy && !config.proxyFromEnv && !hasCredentials(config.proxy)) args.push('--proxy', config.proxy);
-  if (config.timeoutMs !== DEFAULTS.timeoutMs) args.push('--timeout', String(config.timeoutMs));
-  return args;
+  const args: Array<[string, string[] | false | undefined | '']> = [
+    ['host', ['--host', config.host]],
+    ['port', config.port !== DEFAULTS.port && ['--port', String(config.port)]],
+    ['certs', config.certsDir !== DEFAULTS.certsDir && ['--certs', config.certsDir]],
+    ['servername', config.servername && ['--servername', config.servername]],
+    ['insecure', config.insecure && ['--insecure']],
+    ['qrsUser', user.toLowerCase() !== DEFAULTS.qrsUser.toLowerCase() && ['--qrs-user', user]],
+    ['proxy', !!config.proxy && !config.proxyFromEnv && !hasCredentials(config.proxy) && ['--proxy', config.proxy]],
+    ['timeout', config.timeoutMs !== DEFAULTS.timeoutMs && ['--timeout', String(config.timeoutMs)]],
+  ];
+  const site = siteInUse;
+  const kept = site ? args.filter(([key]) => site.given.has(key)) : args;
+  const words = kept.flatMap(([, a]) => a || []);
+  return site ? ['--site', site.name, ...(site.configFile ? ['--config', site.configFile] : []), ...words] : words;
 }
 
 /** A proxy URL with credentials is a secret: it is left for the admin to add, as they gave it. */
