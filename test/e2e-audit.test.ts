@@ -119,12 +119,13 @@ describe('qrsfix audit connection failures', () => {
     }
   });
 
-  it('missing certificate files: exit 1, naming the path', async () => {
+  it('missing certificate files: exit 1, naming the folder and what it needs', async () => {
     const empty = path.join(site.dir, 'empty-certs');
     await mkdir(empty, { recursive: true });
     const r = await qrsfix(['audit', '--host', 'localhost', '--port', String(site.sim.port), '--certs', empty]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain(path.join(empty, 'client.pem'));
+    expect(r.stderr).toContain(`error: no client certificate in ${empty} (no certificate files in it)`);
+    expect(r.stderr).toMatch(/^hint: it needs client\.pem \+ client_key\.pem \+ root\.pem \(PEM export\) or client\.pfx \+ root\.cer/m);
     expect(r.stderr.trim().split('\n').length).toBeLessThanOrEqual(3);
   });
 

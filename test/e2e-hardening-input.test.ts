@@ -127,18 +127,19 @@ describe('certificate folders', () => {
     expect(r.stderr).toMatch(/^hint: use --certs <dir> or QRS_CERTS/m);
   });
 
-  it('each missing file is named with its path', async () => {
+  it('each missing file is named with its path, and the files found with it', async () => {
     for (const f of ['client.pem', 'client_key.pem', 'root.pem']) {
       const d = await folder(`missing-${f}`, { [f]: null });
-      expectOneLineError(await audit(d), `cannot read ${f} at ${path.join(d, f)}: file not found`);
+      const others = ['client.pem', 'client_key.pem', 'root.pem'].filter((o) => o !== f).join(', ');
+      expectOneLineError(await audit(d), `cannot read ${f} at ${path.join(d, f)}: file not found (found ${others}`);
     }
   });
 
   it('files that are not what they should be: named, not reported as a network failure', async () => {
     const garbageCert = await folder('garbage-cert', { 'client.pem': 'not a certificate\n' });
-    expectOneLineError(await audit(garbageCert), `the client certificate at ${path.join(garbageCert, 'client.pem')} is not a PEM certificate`);
+    expectOneLineError(await audit(garbageCert), `the client certificate at ${path.join(garbageCert, 'client.pem')} is not a certificate (neither PEM nor DER)`);
     const garbageRoot = await folder('garbage-root', { 'root.pem': '-----BEGIN CERTIFICATE-----\nnope\n-----END CERTIFICATE-----\n' });
-    expectOneLineError(await audit(garbageRoot), `root.pem at ${path.join(garbageRoot, 'root.pem')} is not a PEM certificate`);
+    expectOneLineError(await audit(garbageRoot), `root.pem at ${path.join(garbageRoot, 'root.pem')} is not a certificate (neither PEM nor DER)`);
     const garbageKey = await folder('garbage-key', { 'client_key.pem': 'not a key\n' });
     expectOneLineError(await audit(garbageKey), `client_key.pem at ${path.join(garbageKey, 'client_key.pem')} is not a PEM private key`);
     const otherKey = await folder('other-key', { 'client_key.pem': issueCert(createCa('x'), { commonName: 'QlikClient', client: true }).keyPem });

@@ -175,7 +175,7 @@ describe('client.pfx (the "Windows" export)', () => {
     const wrong = 'not-the-Pfx-pass';
     const r = await qrsfix(['audit', ...against(pfxDir)], { env: { QRS_PFX_PASSPHRASE: wrong } });
     expectOneError(r);
-    expect(r.stderr).toContain('wrong password or not a PKCS#12 file');
+    expect(r.stderr).toContain(`wrong passphrase for client.pfx at ${pfxDir}/client.pfx`);
     expect(leakedSecrets([wrong], [r.stdout, r.stderr])).toEqual([]);
   });
 

@@ -72,3 +72,16 @@ export async function confirmChange(message: string, yes: boolean | undefined): 
     throw err;
   }
 }
+
+/** A secret typed at the terminal (hidden), e.g. a certificate export's passphrase; registered at once. */
+export async function promptSecret(message: string): Promise<string> {
+  const { default: passwordPrompt } = await import('@inquirer/password');
+  try {
+    const value = await passwordPrompt({ message, mask: '*' }, { output: process.stderr });
+    registerSecret(value);
+    return value;
+  } catch (err) {
+    if (err instanceof Error && err.name === 'ExitPromptError') throw new QrsfixError('interrupted', 'cancelled at the passphrase prompt', undefined);
+    throw err;
+  }
+}

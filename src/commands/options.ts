@@ -26,7 +26,7 @@ export function addConnectionOptions(cmd: Command): Command {
   return cmd
     .addOption(new Option('--host <name>', 'QRS host (required)').env('QRS_HOST'))
     .addOption(new Option('--port <n>', 'QRS port').env('QRS_PORT').default(String(DEFAULTS.port)))
-    .addOption(new Option('--certs <dir>', 'folder with client.pem, client_key.pem, root.pem').env('QRS_CERTS').default(DEFAULTS.certsDir))
+    .addOption(new Option('--certs <dir>', 'folder with client.pem, client_key.pem, root.pem (or client.pfx, root.cer)').env('QRS_CERTS').default(DEFAULTS.certsDir))
     .addOption(new Option('--servername <name>', 'name the server certificate must carry, when it differs from --host').env('QRS_SERVERNAME'))
     .addOption(new Option('--insecure', 'do not verify the server certificate (warns on every run)'))
     .addOption(new Option('--qrs-user <DIR\\id>', 'identity sent in X-Qlik-User').env('QRS_USER').default(DEFAULTS.qrsUser))
@@ -38,7 +38,8 @@ export function addConnectionOptions(cmd: Command): Command {
     .addOption(envOption('https_proxy', 'proxy from the environment'))
     .addOption(envOption('NO_PROXY', 'hosts reached without the environment proxy'))
     .addOption(envOption('no_proxy', 'hosts reached without the environment proxy'))
-    .addOption(envOption('QRS_PFX_PASSPHRASE', 'passphrase of client.pfx'));
+    .addOption(envOption('QRS_PFX_PASSPHRASE', 'passphrase of client.pfx'))
+    .addOption(envOption('QRS_KEY_PASSPHRASE', 'passphrase of an encrypted client_key.pem'));
 }
 
 /** --format/--json/--out: every command that prints a report. */
@@ -65,6 +66,7 @@ export interface ConnectionEnv {
   NO_PROXY?: string;
   no_proxy?: string;
   QRS_PFX_PASSPHRASE?: string;
+  QRS_KEY_PASSPHRASE?: string;
 }
 
 export interface ConnectionFlags {
@@ -81,6 +83,7 @@ export interface ConnectionFlags {
   envNoProxy?: string;
   envNoProxyLc?: string;
   envQrsPfxPassphrase?: string;
+  envQrsKeyPassphrase?: string;
 }
 
 function connectionEnvOf(flags: ConnectionFlags): ConnectionEnv {
@@ -90,6 +93,7 @@ function connectionEnvOf(flags: ConnectionFlags): ConnectionEnv {
     NO_PROXY: flags.envNoProxy,
     no_proxy: flags.envNoProxyLc,
     QRS_PFX_PASSPHRASE: flags.envQrsPfxPassphrase,
+    QRS_KEY_PASSPHRASE: flags.envQrsKeyPassphrase,
   };
 }
 
@@ -156,5 +160,6 @@ export function resolveConnection(flags: ConnectionFlags, env: ConnectionEnv = c
     if (flags.proxy === undefined) config.proxyFromEnv = true;
   }
   if (env.QRS_PFX_PASSPHRASE) config.pfxPassphrase = env.QRS_PFX_PASSPHRASE;
+  if (env.QRS_KEY_PASSPHRASE) config.keyPassphrase = env.QRS_KEY_PASSPHRASE;
   return config;
 }

@@ -5,6 +5,7 @@
 import { QrsClient, type TraceEvent } from '../qrs/client.js';
 import type { QrsConnectionConfig } from '../qrs/config.js';
 import { resolveConnection, type ConnectionFlags } from './options.js';
+import { openCertificates } from './certificates.js';
 import { configureOutput, debug, isVerbose, warn } from '../output/stdio.js';
 import { redact, redactText, registerSecret } from '../secrets.js';
 import type { OutputFlags } from '../output/report.js';
@@ -36,6 +37,7 @@ function traceLine(e: TraceEvent): string {
 
 function registerConfigSecrets(config: QrsConnectionConfig): void {
   registerSecret(config.pfxPassphrase);
+  registerSecret(config.keyPassphrase);
   if (config.proxy) {
     try {
       const u = new URL(config.proxy);
@@ -52,7 +54,8 @@ export async function withClient<T>(flags: CommonFlags, fn: (client: QrsClient) 
   configureOutput({ verbose: flags.verbose === true, quiet: flags.quiet === true });
   const config = resolveConnection(flags);
   registerConfigSecrets(config);
-  const client = new QrsClient(config, { onTrace: isVerbose() ? (e) => debug(traceLine(e)) : undefined, userAgent: 'qrsfix' });
+  const certs = await openCertificates(config);
+  const client = new QrsClient(config, certs, { onTrace: isVerbose() ? (e) => debug(traceLine(e)) : undefined, userAgent: 'qrsfix' });
   for (const w of client.warnings) warn(w);
   try {
     return await fn(client);

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import type { QrsConnectionConfig } from './config.js';
 import { describeServerCertificate, serverRejectsClientCertificate } from './tls-probe.js';
 import { createTransport, type Transport } from './transport.js';
+import type { CertificateFolder } from './cert-folder.js';
 import { newXrfkey } from './xrfkey.js';
 import { encodeFilter, type Filter } from './filter.js';
 import { QrsError, excerpt } from './errors.js';
@@ -67,9 +68,10 @@ export class QrsClient {
 
   constructor(
     readonly config: QrsConnectionConfig,
+    certs: CertificateFolder,
     private readonly options: QrsClientOptions = {},
   ) {
-    this.transport = createTransport(config);
+    this.transport = createTransport(config, certs);
     this.warnings = this.transport.warnings;
     this.http = axios.create({
       httpsAgent: this.transport.agent,

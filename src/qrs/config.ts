@@ -2,7 +2,7 @@
 export interface QrsConnectionConfig {
   host: string;
   port: number;
-  /** Folder with client.pem, client_key.pem and root.pem (or client.pfx). */
+  /** Folder with client.pem, client_key.pem and root.pem (or client.pfx and root.cer). */
   certsDir: string;
   /** Name the server certificate must carry, when it differs from host. */
   servername?: string;
@@ -16,4 +16,6 @@ export interface QrsConnectionConfig {
   timeoutMs: number;
   /** Passphrase of client.pfx when the folder holds one instead of PEM files. */
   pfxPassphrase?: string;
+  /** Passphrase of an encrypted client_key.pem (a PEM export with a password). */
+  keyPassphrase?: string;
 }

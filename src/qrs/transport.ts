@@ -1,19 +1,19 @@
 /**
- * One TLS agent per run, built from the certificate folder: the client certificate and key (PEM, or
- * client.pfx), and root.pem as the only trusted CA for the server (not the system store). Through a
+ * One TLS agent per run, built from the opened certificate folder (cert-folder.ts): the client
+ * certificate and key, and the root as the only trusted CA for the server (not the system store). Through a
  * proxy, the mutual TLS to QRS is negotiated inside the CONNECT tunnel with these same options; the
  * obvious `new HttpsProxyAgent(url, { cert, key, ca })` would apply them to the proxy hop instead.
  */
 import https from 'node:https';
 import tls from 'node:tls';
-import net from 'node:net';
-import { X509Certificate, createPrivateKey } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
-import path from 'node:path';
+import { statSync } from 'node:fs';
 import type { ClientRequest } from 'node:http';
 import { HttpsProxyAgent } from 'https-proxy-agent';
 import type { QrsConnectionConfig } from './config.js';
 import { QrsfixError } from '../errors.js';
+import { certificateInfo, type CertificateFolder, type ClientCertificateInfo } from './cert-folder.js';
+
+export type { ClientCertificateInfo } from './cert-folder.js';
 
 export interface Transport {
   agent: https.Agent;
@@ -22,37 +22,6 @@ export interface Transport {
   tlsOptions: tls.ConnectionOptions;
   /** The client certificate's names and dates, to explain a rejection by the server. */
   client: ClientCertificateInfo | undefined;
-}
-
-const EXPORT_HINT =
-  'export the certificates from the QMC (Certificates → Export, format "Platform independent PEM-format") into this folder; see certs.example/README.md';
-
-function readCertFile(dir: string, name: string): Buffer {
-  const file = path.resolve(dir, name);
-  try {
-    return readFileSync(file);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'file not found' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a folder' : `cannot read it (${code})`;
-    throw new QrsfixError('certificate', `cannot read ${name} at ${file}: ${why}`, code === 'EACCES' ? 'run as a user who can read the certificate folder' : `use --certs <dir> or QRS_CERTS; ${EXPORT_HINT}`);
-  }
-}
-
-function exists(file: string): boolean {
-  try {
-    statSync(file);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** What the client certificate says about itself, for error messages (never the key). */
-export interface ClientCertificateInfo {
-  subject: string;
-  issuer: string;
-  validFrom: string;
-  validTo: string;
 }
 
 function checkValidity(info: ClientCertificateInfo, label: string, file: string, now = new Date()): void {
@@ -66,103 +35,12 @@ function checkValidity(info: ClientCertificateInfo, label: string, file: string,
   }
 }
 
-function pemCertificateInfo(pem: Buffer, label: string, file: string): ClientCertificateInfo {
-  let cert: X509Certificate;
-  try {
-    cert = new X509Certificate(pem);
-  } catch {
-    throw new QrsfixError('certificate', `${label} at ${file} is not a PEM certificate`, EXPORT_HINT);
-  }
-  return { subject: cn(cert.subject), issuer: cn(cert.issuer), validFrom: new Date(cert.validFrom).toISOString(), validTo: new Date(cert.validTo).toISOString() };
-}
-
-function cn(distinguishedName: string): string {
-  return /^CN=(.*)$/m.exec(distinguishedName)?.[1] ?? distinguishedName.replace(/\n/g, ', ');
-}
-
-/** Node has no PKCS#12 parser; a socket that is never connected reports the certificate of its context. */
-function contextCertificateInfo(context: tls.SecureContext): ClientCertificateInfo | undefined {
-  let socket: tls.TLSSocket;
-  try {
-    socket = new tls.TLSSocket(null as unknown as net.Socket, { secureContext: context });
-  } catch {
-    return undefined; // only used to check dates early; the handshake still tells
-  }
-  try {
-    const cert = socket.getCertificate();
-    if (!cert || !('valid_to' in cert) || !cert.valid_to) return undefined;
-    return {
-      subject: cert.subject?.CN ? String(cert.subject.CN) : '',
-      issuer: cert.issuer?.CN ? String(cert.issuer.CN) : '',
-      validFrom: new Date(cert.valid_from).toISOString(),
-      validTo: new Date(cert.valid_to).toISOString(),
-    };
-  } finally {
-    socket.destroy();
-  }
-}
-
-/**
- * A bad key would otherwise surface at the first request as an OpenSSL code ("cannot reach host:
- * ERR_OSSL_UNSUPPORTED"), which reads like a network problem: check it while the file names are known.
- */
-function checkKeyPair(cert: Buffer, key: Buffer, certFile: string, keyFile: string): void {
-  try {
-    createPrivateKey(key);
-  } catch {
-    throw new QrsfixError('certificate', `client_key.pem at ${keyFile} is not a PEM private key`, EXPORT_HINT);
-  }
-  try {
-    tls.createSecureContext({ cert, key });
-  } catch {
-    throw new QrsfixError('certificate', `client_key.pem at ${keyFile} is not the private key of ${certFile}`, 'client.pem and client_key.pem must come from the same export; export both again');
-  }
-}
-
-function loadTlsOptions(cfg: QrsConnectionConfig, warnings: string[]): { options: tls.ConnectionOptions; client: ClientCertificateInfo | undefined } {
-  const dir = cfg.certsDir;
-  const pemFile = path.resolve(dir, 'client.pem');
-  const pfxFile = path.resolve(dir, 'client.pfx');
-  const options: tls.ConnectionOptions = {};
-  let client: ClientCertificateInfo | undefined;
-  // "cannot read client.pem" would send the user looking for one file when the whole folder is wrong.
-  if (!exists(dir)) {
-    throw new QrsfixError('certificate', `the certificate folder ${path.resolve(dir)} does not exist`, `use --certs <dir> or QRS_CERTS; ${EXPORT_HINT}`);
-  }
-  if (!exists(pemFile) && exists(pfxFile)) {
-    if (cfg.pfxPassphrase === undefined) {
-      throw new QrsfixError('certificate', `${pfxFile} needs its export password`, 'set QRS_PFX_PASSPHRASE to the password chosen when exporting the certificates');
-    }
-    options.pfx = readCertFile(dir, 'client.pfx');
-    options.passphrase = cfg.pfxPassphrase;
-    let context: tls.SecureContext;
-    try {
-      context = tls.createSecureContext({ pfx: options.pfx, passphrase: options.passphrase });
-    } catch {
-      throw new QrsfixError('certificate', `cannot open ${pfxFile}: wrong password or not a PKCS#12 file`, 'check QRS_PFX_PASSPHRASE');
-    }
-    client = contextCertificateInfo(context);
-    if (client) checkValidity(client, 'the client certificate in client.pfx', pfxFile);
-  } else {
-    const cert = readCertFile(dir, 'client.pem');
-    const key = readCertFile(dir, 'client_key.pem');
-    client = pemCertificateInfo(cert, 'the client certificate', pemFile);
-    checkValidity(client, 'the client certificate', pemFile);
-    checkKeyPair(cert, key, pemFile, path.resolve(dir, 'client_key.pem'));
-    options.cert = cert;
-    options.key = key;
-    warnIfShared(path.resolve(dir, 'client_key.pem'), warnings);
-  }
-  if (!cfg.insecure) {
-    const root = readCertFile(dir, 'root.pem');
-    try {
-      new X509Certificate(root);
-    } catch {
-      throw new QrsfixError('certificate', `root.pem at ${path.resolve(dir, 'root.pem')} is not a PEM certificate`, EXPORT_HINT);
-    }
-    options.ca = root;
-  }
-  options.rejectUnauthorized = !cfg.insecure;
+function tlsOptionsOf(cfg: QrsConnectionConfig, certs: CertificateFolder, warnings: string[]): { options: tls.ConnectionOptions; client: ClientCertificateInfo } {
+  const client = certificateInfo(certs.client);
+  checkValidity(client, certs.form === 'pfx' ? 'the client certificate in client.pfx' : 'the client certificate', certs.clientFile, new Date());
+  if (certs.form === 'pem') warnIfShared(certs.keyFile, warnings);
+  const options: tls.ConnectionOptions = { cert: certs.certPem, key: certs.keyPem, rejectUnauthorized: !cfg.insecure };
+  if (!cfg.insecure) options.ca = certs.caPem;
   // Node checks the certificate against `servername` when given, else against the host.
   if (cfg.servername) options.servername = cfg.servername;
   return { options, client };
@@ -208,12 +86,13 @@ class QrsTunnelAgent extends HttpsProxyAgent<string> {
   }
 }
 
-export function createTransport(cfg: QrsConnectionConfig): Transport {
+/** The agent for one run, from the certificate folder already opened (loadCertificateFolder). */
+export function createTransport(cfg: QrsConnectionConfig, certs: CertificateFolder): Transport {
   const warnings: string[] = [];
   if (cfg.insecure) {
     warnings.push(`--insecure: the server certificate of ${cfg.host} is NOT verified; anyone in the network path could read the certificates' requests and answers`);
   }
-  const { options: tlsOptions, client } = loadTlsOptions(cfg, warnings);
+  const { options: tlsOptions, client } = tlsOptionsOf(cfg, certs, warnings);
   const agent = cfg.proxy
     ? (new QrsTunnelAgent(cfg.proxy, tlsOptions) as unknown as https.Agent)
     : new https.Agent({ ...tlsOptions, keepAlive: true, maxSockets: 8 });
