@@ -129,7 +129,8 @@ export function buildProgram({ load = importCommand, onExit = (c) => (process.ex
     cmd
       .option('--dry-run', 'print the plan and change nothing')
       .option('-y, --yes', 'apply without asking (needed when there is no terminal)')
-      .option('--journal <file>', `where to write the journal of ${journalOf} (default ./qrsfix-journal-<UTC time>.json)`);
+      .option('--journal <file>', `where to write the journal of ${journalOf} (default: a new qrsfix-journal-<UTC time>.json in the journal folder)`)
+      .addOption(envOption('QRSFIX_JOURNAL_DIR', 'the journal folder (default: %LOCALAPPDATA%\\qrsfix\\journals, ~/.local/state/qrsfix/journals)'));
     if (withPassword) {
       cmd
         .option('--password-stdin', 'read the connection password from standard input (else QRSFIX_PASSWORD, else a prompt)')

@@ -1,6 +1,7 @@
 /** Connection flags and environment → QrsConnectionConfig (src/commands/options.ts), proxy choice included. */
 import { describe, expect, it } from 'vitest';
 import { bypassesProxy, resolveConnection } from '../src/commands/options.js';
+import { hostAndPort, parseHostArg } from '../src/host-arg.js';
 import { QrsfixError } from '../src/errors.js';
 
 const PROXY = 'http://proxy.corp:3128';
@@ -87,5 +88,30 @@ describe('resolveConnection', () => {
     expect(() => resolveConnection({ ...flags, host: ' ' }, {})).toThrow(/no QRS host given/);
     expect(resolveConnection(flags, { QRS_PFX_PASSPHRASE: 'pfx-pass' }).pfxPassphrase).toBe('pfx-pass');
     expect(resolveConnection(flags, {}).pfxPassphrase).toBeUndefined();
+  });
+});
+
+describe('--host forms (parseHostArg, hostAndPort)', () => {
+  it('name, name:port, [v6]:port, bare v6, and URLs with a path', () => {
+    expect(parseHostArg('qlikserver1')).toEqual({ host: 'qlikserver1' });
+    expect(parseHostArg(' qlikserver1.domain.local:4243 ')).toEqual({ host: 'qlikserver1.domain.local', port: '4243' });
+    expect(parseHostArg('[::1]:4242')).toEqual({ host: '::1', port: '4242' });
+    expect(parseHostArg('fe80::1')).toEqual({ host: 'fe80::1' });
+    expect(parseHostArg('https://QlikServer1:4242/qrs/about?x=1')).toEqual({ host: 'qlikserver1', port: '4242' });
+    expect(parseHostArg('https://[::1]:4242/')).toEqual({ host: '::1', port: '4242' });
+    expect(parseHostArg('https://qlikserver1/')).toEqual({ host: 'qlikserver1' });
+  });
+
+  it('refuses other schemes, credentials in the URL, and spaces', () => {
+    expect(() => parseHostArg('http://qlikserver1:4242')).toThrow(/over https, not http/);
+    expect(() => parseHostArg('https://u:p@qlikserver1')).toThrow(/user name or password/);
+    expect(() => parseHostArg('qlik server1')).toThrow(/is not a host name/);
+  });
+
+  it('the port from --host unless --port is given; two different ports are an error', () => {
+    expect(hostAndPort('q:4243', undefined)).toEqual({ host: 'q', port: '4243' });
+    expect(hostAndPort('q:4243', '4243')).toEqual({ host: 'q', port: '4243' });
+    expect(hostAndPort('q', '4244')).toEqual({ host: 'q', port: '4244' });
+    expect(() => hostAndPort('q:4243', '4244')).toThrow(/says port 4243 and --port says 4244/);
   });
 });

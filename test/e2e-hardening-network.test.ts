@@ -10,6 +10,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { RequestRecord } from '../src/sim/index.js';
 import { QrsClient } from '../src/qrs/client.js';
+import { loadCertificateFolder } from '../src/qrs/cert-folder.js';
 import { aboutSchema } from '../src/qrs/schemas.js';
 import { QrsError } from '../src/qrs/errors.js';
 import { qrsfix } from './helpers/cli.js';
@@ -157,6 +158,7 @@ describe('backoff jitter (the client in process)', () => {
     vi.spyOn(Math, 'random').mockReturnValue(random);
     const client = new QrsClient(
       { host: site.sim.host, port: site.sim.port, certsDir: site.sim.certsDir, insecure: false, user: { directory: 'INTERNAL', userId: 'sa_repository' }, timeoutMs: 5000 },
+      await loadCertificateFolder(site.sim.certsDir, {}),
       { backoffMs: 150 },
     );
     try {
@@ -181,6 +183,7 @@ describe('backoff jitter (the client in process)', () => {
     site.sim.faults.add({ method: 'GET', path: '/qrs/about', times: Infinity, action: { kind: 'status', status: 504 } });
     const client = new QrsClient(
       { host: site.sim.host, port: site.sim.port, certsDir: site.sim.certsDir, insecure: false, user: { directory: 'INTERNAL', userId: 'sa_repository' }, timeoutMs: 5000 },
+      await loadCertificateFolder(site.sim.certsDir, {}),
       { backoffMs: 10, maxTries: 2 },
     );
     try {

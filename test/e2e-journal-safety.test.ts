@@ -20,9 +20,9 @@ const lockFile = () => lockFileName(site.dir, site.sim.host, site.sim.port);
 describe('journal names', () => {
   it('the default name has the time to the millisecond and a random part: two runs in the same millisecond get two names', () => {
     const now = new Date('2026-12-03T07:22:10.123Z');
-    const a = defaultJournalPath(now);
-    const b = defaultJournalPath(now);
-    expect(a).toMatch(/^\.\/qrsfix-journal-20261203T072210\.123Z-[0-9a-f]{6}\.json$/);
+    const a = defaultJournalPath('/state/journals', now);
+    const b = defaultJournalPath('/state/journals', now);
+    expect(a).toMatch(/^\/state\/journals\/qrsfix-journal-20261203T072210\.123Z-[0-9a-f]{6}\.json$/);
     expect(a).not.toBe(b);
   });
 

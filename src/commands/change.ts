@@ -7,7 +7,7 @@ import type { QrsClient } from '../qrs/client.js';
 import type { About } from '../qrs/schemas.js';
 import { EXIT } from '../errors.js';
 import { applyJournal } from '../remedy/apply.js';
-import { JOURNAL_FORMAT, JOURNAL_VERSION, checkJournalFree, createJournal, defaultJournalPath, journalFolder, type Journal } from '../remedy/journal.js';
+import { JOURNAL_FORMAT, JOURNAL_VERSION, checkJournalFree, createJournal, defaultJournalPath, type Journal } from '../remedy/journal.js';
 import { lockSite } from '../remedy/site-lock.js';
 import { describeStep, stepNeedsPassword, type Plan } from '../remedy/steps.js';
 import { renderPlan, renderPlanMarkdown, renderSummary, renderSummaryMarkdown, stepLine, tally } from '../output/plan-report.js';
@@ -16,7 +16,9 @@ import { info, warn } from '../output/stdio.js';
 import { mdCode } from '../output/table.js';
 import { confirmChange, hasTerminal, obtainPassword, type PasswordSource } from './interaction.js';
 import { connectionPassword } from '../remedy/credential.js';
+import path from 'node:path';
 import { VERSION } from '../version.js';
+import { ensureJournalDir, journalDir } from './journal-dir.js';
 import type { CommonFlags } from './session.js';
 import type { Suggest } from './suggest.js';
 import { shellQuote } from '../util/shell.js';
@@ -27,6 +29,8 @@ export interface ChangeFlags extends CommonFlags, PasswordSource {
   journal?: string;
   /** Compute the plan, change nothing, write it to this file for `qrsfix apply`. */
   planOut?: string;
+  /** QRSFIX_JOURNAL_DIR, read through commander. */
+  envQrsfixJournalDir?: string;
 }
 
 export interface ChangeRequest {
@@ -92,9 +96,11 @@ export async function runChange(client: QrsClient, flags: ChangeFlags, req: Chan
   }
 
   // Before a password is asked for: a run that cannot go on says so first.
-  const journalPath = flags.journal ?? defaultJournalPath();
+  const folder = ensureJournalDir(journalDir(flags.envQrsfixJournalDir));
+  // Absolute, so that every mention of it (here, the summary, the rollback line) works from any folder.
+  const journalPath = path.resolve(flags.journal ?? defaultJournalPath(folder));
   checkJournalFree(journalPath);
-  const lock = lockSite(journalFolder(), client.config.host, client.config.port, req.command, warn);
+  const lock = lockSite(folder, client.config.host, client.config.port, req.command, warn);
   try {
     return await applyChange(client, flags, req, { report, doc, planJson, journalPath });
   } finally {

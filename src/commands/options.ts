@@ -8,6 +8,8 @@ import type { QrsConnectionConfig } from '../qrs/config.js';
 import { parseAccount } from '../account.js';
 import { usageError } from '../errors.js';
 import { DEFAULTS } from '../defaults.js';
+import { hostAndPort } from '../host-arg.js';
+import { nodeDefaults } from '../node-defaults.js';
 
 /**
  * An environment variable read through commander like any option, hidden from --help and refused on
@@ -24,9 +26,9 @@ export function envOptionsFromArgv(cmd: Command): string[] {
 
 export function addConnectionOptions(cmd: Command): Command {
   return cmd
-    .addOption(new Option('--host <name>', 'QRS host (required)').env('QRS_HOST'))
-    .addOption(new Option('--port <n>', 'QRS port').env('QRS_PORT').default(String(DEFAULTS.port)))
-    .addOption(new Option('--certs <dir>', 'folder with client.pem, client_key.pem, root.pem (or client.pfx, root.cer)').env('QRS_CERTS').default(DEFAULTS.certsDir))
+    .addOption(new Option('--host <name>', 'QRS host: name, name:port or https://name:port (default on a Qlik node: the name in %ProgramData%\\Qlik\\Sense\\Host.cfg)').env('QRS_HOST'))
+    .addOption(new Option('--port <n>', `QRS port (default ${DEFAULTS.port}, or the port in --host)`).env('QRS_PORT'))
+    .addOption(new Option('--certs <dir>', `folder with client.pem, client_key.pem, root.pem (or client.pfx, root.cer) (default ${DEFAULTS.certsDir}, else on a Qlik node its .Local Certificates export)`).env('QRS_CERTS'))
     .addOption(new Option('--servername <name>', 'name the server certificate must carry, when it differs from --host').env('QRS_SERVERNAME'))
     .addOption(new Option('--insecure', 'do not verify the server certificate (warns on every run)'))
     .addOption(new Option('--qrs-user <DIR\\id>', 'identity sent in X-Qlik-User').env('QRS_USER').default(DEFAULTS.qrsUser))
@@ -39,7 +41,8 @@ export function addConnectionOptions(cmd: Command): Command {
     .addOption(envOption('NO_PROXY', 'hosts reached without the environment proxy'))
     .addOption(envOption('no_proxy', 'hosts reached without the environment proxy'))
     .addOption(envOption('QRS_PFX_PASSPHRASE', 'passphrase of client.pfx'))
-    .addOption(envOption('QRS_KEY_PASSPHRASE', 'passphrase of an encrypted client_key.pem'));
+    .addOption(envOption('QRS_KEY_PASSPHRASE', 'passphrase of an encrypted client_key.pem'))
+    .addOption(envOption('ProgramData', "Windows' ProgramData folder, where Qlik Sense keeps Host.cfg and the node's certificates"));
 }
 
 /** --format/--json/--out: every command that prints a report. */
@@ -67,6 +70,7 @@ export interface ConnectionEnv {
   no_proxy?: string;
   QRS_PFX_PASSPHRASE?: string;
   QRS_KEY_PASSPHRASE?: string;
+  ProgramData?: string;
 }
 
 export interface ConnectionFlags {
@@ -84,6 +88,7 @@ export interface ConnectionFlags {
   envNoProxyLc?: string;
   envQrsPfxPassphrase?: string;
   envQrsKeyPassphrase?: string;
+  envProgramdata?: string;
 }
 
 function connectionEnvOf(flags: ConnectionFlags): ConnectionEnv {
@@ -94,6 +99,7 @@ function connectionEnvOf(flags: ConnectionFlags): ConnectionEnv {
     no_proxy: flags.envNoProxyLc,
     QRS_PFX_PASSPHRASE: flags.envQrsPfxPassphrase,
     QRS_KEY_PASSPHRASE: flags.envQrsKeyPassphrase,
+    ProgramData: flags.envProgramdata,
   };
 }
 
@@ -132,8 +138,8 @@ export function bypassesProxy(host: string, noProxy: string | undefined): boolea
 }
 
 export function resolveConnection(flags: ConnectionFlags, env: ConnectionEnv = connectionEnvOf(flags)): QrsConnectionConfig {
-  const host = flags.host?.trim();
-  if (!host) throw usageError('no QRS host given', 'use --host <name> or set QRS_HOST (the central node, as named in its certificate)');
+  const node = nodeDefaults(flags, env.ProgramData);
+  const { host, port } = hostAndPort(node.host, flags.port);
   const proxyUrl = flags.proxy ?? env.HTTPS_PROXY ?? env.https_proxy;
   const noProxy = env.NO_PROXY ?? env.no_proxy;
   // An explicit --proxy is used as given; an environment proxy honours NO_PROXY.
@@ -148,13 +154,14 @@ export function resolveConnection(flags: ConnectionFlags, env: ConnectionEnv = c
   }
   const config: QrsConnectionConfig = {
     host,
-    port: positiveInt(flags.port ?? String(DEFAULTS.port), '--port', 65535),
-    certsDir: flags.certs ?? DEFAULTS.certsDir,
+    port: positiveInt(port ?? String(DEFAULTS.port), '--port', 65535),
+    certsDir: node.certsDir,
     insecure: flags.insecure === true,
     user: parseAccount(flags.qrsUser ?? DEFAULTS.qrsUser, '--qrs-user'),
     timeoutMs: positiveInt(flags.timeout ?? String(DEFAULTS.timeoutMs), '--timeout', 3_600_000),
   };
   if (flags.servername) config.servername = flags.servername;
+  if (node.used.length) config.defaultsUsed = node.used;
   if (proxy) {
     config.proxy = proxy;
     if (flags.proxy === undefined) config.proxyFromEnv = true;

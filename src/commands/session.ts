@@ -6,7 +6,7 @@ import { QrsClient, type TraceEvent } from '../qrs/client.js';
 import type { QrsConnectionConfig } from '../qrs/config.js';
 import { resolveConnection, type ConnectionFlags } from './options.js';
 import { openCertificates } from './certificates.js';
-import { configureOutput, debug, isVerbose, warn } from '../output/stdio.js';
+import { configureOutput, debug, info, isVerbose, warn } from '../output/stdio.js';
 import { redact, redactText, registerSecret } from '../secrets.js';
 import type { OutputFlags } from '../output/report.js';
 
@@ -54,6 +54,7 @@ export async function withClient<T>(flags: CommonFlags, fn: (client: QrsClient) 
   configureOutput({ verbose: flags.verbose === true, quiet: flags.quiet === true });
   const config = resolveConnection(flags);
   registerConfigSecrets(config);
+  for (const used of config.defaultsUsed ?? []) info(`using ${used}`);
   const certs = await openCertificates(config);
   const client = new QrsClient(config, certs, { onTrace: isVerbose() ? (e) => debug(traceLine(e)) : undefined, userAgent: 'qrsfix' });
   for (const w of client.warnings) warn(w);

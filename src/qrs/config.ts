@@ -16,6 +16,8 @@ export interface QrsConnectionConfig {
   timeoutMs: number;
   /** Passphrase of client.pfx when the folder holds one instead of PEM files. */
   pfxPassphrase?: string;
+  /** Defaults taken from the Qlik node (Host.cfg, its certificate folder), to be said on stderr. */
+  defaultsUsed?: string[];
   /** Passphrase of an encrypted client_key.pem (a PEM export with a password). */
   keyPassphrase?: string;
 }

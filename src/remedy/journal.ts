@@ -4,6 +4,7 @@
  * before-state and status, and never a secret.
  */
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { createExclusive, replaceAtomically, whatIsAt } from '../util/safe-write.js';
@@ -67,15 +68,10 @@ const journalSchema = z.object({
   ),
 });
 
-/** The folder journals (and the per-site locks) go to by default. */
-export function journalFolder(): string {
-  return '.';
-}
-
-/** Unique even for two runs in the same millisecond: UTC time with milliseconds, and a random part. */
-export function defaultJournalPath(now = new Date()): string {
+/** A journal's file in `folder`, unique even for two runs in the same millisecond: UTC time with milliseconds, and a random part. */
+export function defaultJournalPath(folder: string, now = new Date()): string {
   const stamp = now.toISOString().replace(/[-:]/g, '');
-  return `${journalFolder()}/qrsfix-journal-${stamp}-${randomBytes(3).toString('hex')}.json`;
+  return path.join(folder, `qrsfix-journal-${stamp}-${randomBytes(3).toString('hex')}.json`);
 }
 
 function existsError(file: string): QrsfixError {

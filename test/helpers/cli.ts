@@ -1,6 +1,7 @@
 /**
  * Runs the built CLI (dist/, built by `npm test` before vitest) as a child process, with a clean
- * environment (no QRS_* or proxy settings leak in from the machine) and no terminal on stdin.
+ * environment (no QRS_* or proxy settings leak in from the machine) and no terminal on stdin. Journals
+ * go to the working folder (QRSFIX_JOURNAL_DIR), not the user's state folder, unless a test says otherwise.
  * QRSFIX_BIN=<executable> runs a single-file build (`npm run package`) instead, e.g.
  * `QRSFIX_BIN=dist/qrsfix-linux-x64 npx vitest run test/e2e-audit.test.ts`.
  */
@@ -57,7 +58,7 @@ export function qrsfix(args: string[], opts: RunOptions = {}): Promise<Run> {
   if (!existsSync(BIN ?? CLI)) throw new Error(`${BIN ?? CLI} is missing: run \`${BIN ? 'npm run package' : 'npm run build'}\` first`);
   const started = Date.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(command, [...prefix, ...args], { cwd: opts.cwd ?? REPO, env: cleanEnv(opts.env), stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(command, [...prefix, ...args], { cwd: opts.cwd ?? REPO, env: cleanEnv({ QRSFIX_JOURNAL_DIR: opts.cwd ?? REPO, ...opts.env }), stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
