@@ -8,6 +8,7 @@ import { usageError } from './errors.js';
 import { DEFAULTS } from './defaults.js';
 import { VERSION } from './version.js';
 import { commandLine } from './util/shell.js';
+import { changeTicket, fleetAudit } from './workflow-help.js';
 import { addConnectionOptions, addLoggingOptions, addOutputOptions, addReportOptions, envOption, envOptionsFromArgv } from './commands/options.js';
 
 // Each command module validates its own arguments; commander hands them over untyped.
@@ -40,24 +41,6 @@ function collect(value: string, previous: string[]): string[] {
 /** Examples shown at the end of a command's --help, as command lines to paste. */
 function examples(...lines: Array<[string[], string]>): string {
   return ['', 'Examples:', ...lines.map(([words, why]) => `  # ${why}\n  ${commandLine(words)}`)].join('\n');
-}
-
-/** The change-ticket walkthrough: plan, show-plan, approval, apply, verify. */
-function changeTicket(): string {
-  const plan = 'chg-1042.json';
-  return [
-    '',
-    'A change ticket (plan → show-plan → approval → apply → verify):',
-    `  ${commandLine(['fix', '--monitor-user', 'DOMAIN\\qlikmonitor', '--site', 'prod', '--plan-out', plan])}   # compute, change nothing`,
-    `  ${commandLine(['show-plan', plan, '--format', 'markdown', '--out', 'chg-1042.md'])}   # attach to the ticket`,
-    '  # … approval …',
-    `  ${commandLine(['apply', plan, '--site', 'prod'])}   # in the window; refused if the site changed since`,
-    `  ${commandLine(['audit', '--site', 'prod'])}   # verify: nothing to fix; then reload the monitoring apps`,
-  ].join('\n');
-}
-
-function fleetAudit(): string {
-  return ['', 'A fleet audit before an upgrade (the sites of qrsfix.config.json):', `  ${commandLine(['audit', '--all-sites', '--format', 'markdown', '--out', 'pre-upgrade-fleet.md'])}`].join('\n');
 }
 
 export interface ProgramOptions {

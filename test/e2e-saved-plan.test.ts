@@ -61,6 +61,14 @@ describe('--plan-out', () => {
     expect(leakedSecrets([PASSWORD, ...Object.values(KB_SECRETS)], [r.stdout, r.stderr], filesUnder(site.dir))).toEqual([]);
   });
 
+  it('--json: one document with the outcome "planned", the file, its digest and the plan', async () => {
+    const r = await run(['remove-pass', '--user', 'DOMAIN\\qvservice', '--plan-out', 'chg-1042.json', '--json']);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc).toMatchObject({ command: 'remove-pass', outcome: 'planned', planFile: 'chg-1042.json', digest: (await readPlan()).digest });
+    expect(doc.plan.steps[0]).toMatchObject({ kind: 'remove-allocation', allocationId: KB_IDS.allocations.qvserviceUserAccess });
+  });
+
   it('never overwrites a plan: the file is created exclusively', async () => {
     await writeFile(planPath(), 'approved plan');
     const r = await run([...FIX2, '--plan-out', 'chg-1042.json']);

@@ -4,7 +4,7 @@
  * not kept: `qrsfix apply` asks for it again.
  */
 import { z } from 'zod';
-import type { QrsClient } from '../qrs/client.js';
+import { MAX_READ_RECORDS, type QrsClient } from '../qrs/client.js';
 import { EXIT, QrsfixError } from '../errors.js';
 import { PLAN_COMMANDS, PLAN_FORMAT, PLAN_VERSION, plannedObjects, sealPlan, writePlanFile, type PlannedObject } from '../remedy/plan-file.js';
 import { entitiesIn, savedReads } from '../remedy/plan-objects.js';
@@ -39,6 +39,7 @@ export async function savePlan(client: QrsClient, flags: ChangeFlags, req: Chang
   const file = flags.planOut!;
   if (!(PLAN_COMMANDS as readonly string[]).includes(req.command)) throw new QrsfixError('usage', `${req.command} does not write saved plans`);
   // Everything read so far is what the plan was computed from.
+  if (client.reads.length >= MAX_READ_RECORDS) throw new QrsfixError('refused', `the plan was computed from more than ${MAX_READ_RECORDS} reads, too many to record and check`, 'apply the change directly (without --plan-out)');
   const reads = savedReads(client.reads);
   const objects = await withDates(client, plannedObjects(req.plan.steps, reads));
   const needsPassword = req.plan.steps.some(stepNeedsPassword);

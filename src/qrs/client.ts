@@ -51,7 +51,7 @@ export interface ReadRecord {
 }
 
 /** Enough for any survey; a run that reads more is not one a saved plan is made from. */
-const MAX_READ_RECORDS = 1000;
+export const MAX_READ_RECORDS = 1000;
 
 /** The longest qrsfix waits between two tries of a GET. */
 const MAX_RETRY_WAIT_MS = 30_000;
