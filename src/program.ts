@@ -201,7 +201,7 @@ export function buildProgram({ load = importCommand, onExit = (c) => (process.ex
       .command('rollback')
       .description('undo what the journal of a change records as done, newest first')
       .argument('<journal>', 'the journal file the change wrote')
-      .option('--force', 'also roll back objects modified since the change (default: named and left alone, exit 2)'),
+      .option('--force', 'also roll back objects modified since the change (default: named and left alone, exit 2); and replace an existing --out file'),
     true,
     'this rollback',
     false,

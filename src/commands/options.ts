@@ -47,10 +47,13 @@ export function addConnectionOptions(cmd: Command): Command {
 
 /** --format/--json/--out: every command that prints a report. */
 export function addReportOptions(cmd: Command, outWhat = 'the report'): Command {
-  return cmd
+  cmd
     .addOption(new Option('--format <format>', 'table, markdown (for a change ticket) or json (default: table)'))
     .option('--json', 'one JSON document on stdout, nothing else on stdout (same as --format json)')
-    .option('--out <file>', `also write ${outWhat} to this file (secrets removed)`);
+    .option('--out <file>', `also write ${outWhat} to this new file (secrets removed; never through a symbolic link)`);
+  // rollback's own --force (overwrite objects changed since) covers --out too.
+  if (!cmd.options.some((o) => o.long === '--force')) cmd.option('--force', 'replace an existing --out file');
+  return cmd;
 }
 
 /** --verbose/--quiet: what goes to stderr. */

@@ -2,6 +2,7 @@
 import type { AuditReport, IdentityView } from '../audit/findings.js';
 import type { Renderers } from './report.js';
 import { markdownTable, shortTime, textTable } from './table.js';
+import { codeSpan, escapeHtml, oneLine } from '../util/sanitize.js';
 
 function allocationsText(i: IdentityView): string {
   if (i.allocations.length === 0) return 'none';
@@ -33,14 +34,14 @@ const IDENTITY_HEAD = ['Account', 'QRS user', 'Roles', 'Monitor connections', 'A
 
 export function renderAuditText(r: AuditReport): string {
   const out: string[] = [];
-  out.push(`Qlik Sense site ${r.site.host}:${r.site.port}, QRS build ${r.site.buildVersion}${r.site.buildDate ? ` (${r.site.buildDate})` : ''}`);
+  out.push(oneLine(`Qlik Sense site ${r.site.host}:${r.site.port}, QRS build ${r.site.buildVersion}${r.site.buildDate ? ` (${r.site.buildDate})` : ''}`));
   out.push('');
   out.push(`Monitor connections (${r.match}): ${r.monitorConnections.length}`);
   if (r.monitorConnections.length) {
     out.push(textTable(['Data connection', 'Runs as'], r.monitorConnections.map((c) => [c.name, c.runsAs ?? '(no user name)'])));
   }
   if (r.ignoredNearMatches.length) {
-    out.push(`Not matched (name differs in case): ${r.ignoredNearMatches.join(', ')}`);
+    out.push(`Not matched (name differs in case): ${r.ignoredNearMatches.map(oneLine).join(', ')}`);
   }
   if (r.lookAlikes.length) {
     out.push('');
@@ -56,8 +57,8 @@ export function renderAuditText(r: AuditReport): string {
   } else {
     out.push(`Findings (${r.findings.length})`);
     for (const f of r.findings) {
-      out.push(`  ✗ ${f.message}`);
-      f.fixes.forEach((cmd, n) => out.push(`    ${n === 0 ? 'fix:' : 'or: '} ${cmd}`));
+      out.push(`  ✗ ${oneLine(f.message)}`);
+      f.fixes.forEach((cmd, n) => out.push(`    ${n === 0 ? 'fix:' : 'or: '} ${oneLine(cmd)}`));
     }
     out.push('');
     out.push('Preview any fix with --dry-run first; nothing was changed by this audit.');
@@ -68,17 +69,17 @@ export function renderAuditText(r: AuditReport): string {
 
 export function renderAuditMarkdown(r: AuditReport): string {
   const out: string[] = [];
-  out.push(`# qrsfix audit: ${r.site.host}:${r.site.port}`);
+  out.push(`# qrsfix audit: ${escapeHtml(r.site.host)}:${r.site.port}`);
   out.push('');
-  out.push(`- QRS build: ${r.site.buildVersion}${r.site.buildDate ? ` (${r.site.buildDate})` : ''}`);
+  out.push(`- QRS build: ${escapeHtml(r.site.buildVersion)}${r.site.buildDate ? ` (${escapeHtml(r.site.buildDate)})` : ''}`);
   out.push(`- Generated: ${r.generatedAt}`);
   out.push(`- Verdict: **${r.verdict === 'ok' ? 'nothing to fix' : `${r.findings.length} finding${r.findings.length === 1 ? '' : 's'}`}**`);
-  out.push(`- ${r.summary}`);
+  out.push(`- ${escapeHtml(r.summary)}`);
   out.push('');
   out.push(`## Monitor connections (${r.match})`);
   out.push('');
   out.push(markdownTable(['Data connection', 'Runs as'], r.monitorConnections.map((c) => [c.name, c.runsAs ?? '(no user name)'])));
-  if (r.ignoredNearMatches.length) out.push('', `Not matched (name differs in case): ${r.ignoredNearMatches.map((n) => `\`${n}\``).join(', ')}`);
+  if (r.ignoredNearMatches.length) out.push('', `Not matched (name differs in case): ${r.ignoredNearMatches.map(codeSpan).join(', ')}`);
   if (r.lookAlikes.length) {
     out.push('', '**Warning: look-alike connections**, named like monitor connections but not owned or addressed like them (left alone by every fix):', '');
     out.push(markdownTable(LOOK_ALIKE_HEAD, lookAlikeRows(r)));
@@ -92,8 +93,8 @@ export function renderAuditMarkdown(r: AuditReport): string {
   out.push('');
   if (r.findings.length === 0) out.push('None.');
   for (const f of r.findings) {
-    out.push(`- ${f.message}`);
-    for (const cmd of f.fixes) out.push(`  - \`${cmd}\``);
+    out.push(`- ${escapeHtml(f.message)}`);
+    for (const cmd of f.fixes) out.push(`  - ${codeSpan(cmd)}`);
   }
   out.push('');
   out.push(`Reference: ${r.kb}`);

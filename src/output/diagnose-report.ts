@@ -7,6 +7,7 @@ import type { Diagnosis } from '../logs/diagnose.js';
 import { KIND_LABEL } from '../logs/rows.js';
 import { formatIso, formatServerTime, type Stamp } from '../logs/time.js';
 import { boxTable, type Cell } from './text-table.js';
+import { codeFence, codeSpan, escapeHtml } from '../util/sanitize.js';
 
 const BAR_WIDTH = 40;
 
@@ -143,7 +144,7 @@ function indent(text: string): string {
 
 /** Code spans keep `DOMAIN\user` and paths readable in the raw text of a ticket, too. */
 function mdCode(v: string): string {
-  return `\`${v.replace(/\|/g, '\\|')}\``;
+  return codeSpan(v).replace(/\|/g, '\\|');
 }
 
 /** Cells are already Markdown (code spans) or plain numbers and words. */
@@ -152,7 +153,7 @@ function mdTable(head: string[], rows: (string | number)[][]): string[] {
 }
 
 export function renderMarkdown(d: Diagnosis): string {
-  const out: string[] = ['# qrsfix diagnose-log', '', headline(d), '', `**${summaryLine(d)}**`, '', '## Files', ''];
+  const out: string[] = ['# qrsfix diagnose-log', '', escapeHtml(headline(d)), '', `**${summaryLine(d)}**`, '', '## Files', ''];
   const fileList = listFiles(d);
   if (fileList.shown.length > 0) {
     out.push(...mdTable(['File', 'Kind', 'Rows', 'Access rows', 'Malformed', 'From', 'To'], fileList.shown.map((f) => [mdCode(f.path), KIND_LABEL[f.kind], f.rows, f.accessRows, f.malformed, when(f.first), when(f.last)])));
@@ -165,24 +166,24 @@ export function renderMarkdown(d: Diagnosis): string {
     out.push(
       ...mdTable(
         ['User', 'Grants', 'Denials', 'Highest SessionCount', 'First denial', 'Last denial', 'Verdict'],
-        userList.shown.map((u) => [mdCode(u.user), u.grants, u.denials, u.highestSessionCount ?? '—', when(u.firstDenial), when(u.lastDenial), u.verdict.text]),
+        userList.shown.map((u) => [mdCode(u.user), u.grants, u.denials, u.highestSessionCount ?? '—', when(u.firstDenial), when(u.lastDenial), escapeHtml(u.verdict.text)]),
       ),
     );
   }
   if (userList.rest) out.push(...(userList.shown.length ? [''] : []), userList.rest);
   for (const u of d.users.filter((x) => x.denials > 0)) {
-    out.push('', `## ${mdCode(u.user)}: ${u.verdict.text}`, '', u.verdict.reason, '');
+    out.push('', `## ${mdCode(u.user)}: ${escapeHtml(u.verdict.text)}`, '', escapeHtml(u.verdict.reason), '');
     out.push(`- Denials: ${u.denials} (${sourceLabel(u)})`);
     out.push(`- Bursts (≥3 within 60 s): ${burstText(u.bursts)}; from the REST connectors: ${burstText(u.restConnectorBursts)}`);
-    if (u.clientHosts.length > 0) out.push(`- Client hosts: ${u.clientHosts.map((h) => `\`${h.host}\` (${h.count})`).join(', ')}`);
-    out.push('', ...mdTable(['Denials', 'Context', 'Origin', 'REST connectors'], u.denialSources.map((s) => [s.count, mdCode(s.context), originText(s.origin), s.restConnectors ? 'yes' : 'no'])));
+    if (u.clientHosts.length > 0) out.push(`- Client hosts: ${u.clientHosts.map((h) => `${codeSpan(h.host)} (${h.count})`).join(', ')}`);
+    out.push('', ...mdTable(['Denials', 'Context', 'Origin', 'REST connectors'], u.denialSources.map((s) => [s.count, mdCode(s.context), escapeHtml(originText(s.origin)).replace(/\|/g, '\\|'), s.restConnectors ? 'yes' : 'no'])));
     out.push('', 'Denials by hour (server time):', '', '```', ...histogramLines(u.hours), '```');
     if (u.verdict.fix.length > 0) {
-      out.push('', 'Fix (add your connection options, e.g. `--host`):', '', '```sh');
-      for (const f of u.verdict.fix) out.push(`# ${f.why}`, f.command);
-      out.push('```');
+      const lines = u.verdict.fix.flatMap((f) => [`# ${f.why}`, f.command]);
+      const fence = codeFence(lines);
+      out.push('', 'Fix (add your connection options, e.g. `--host`):', '', `${fence}sh`, ...lines, fence);
     }
-    if (u.verdict.advice) out.push('', `Advice: ${u.verdict.advice}`);
+    if (u.verdict.advice) out.push('', `Advice: ${escapeHtml(u.verdict.advice)}`);
   }
   return out.join('\n') + '\n';
 }

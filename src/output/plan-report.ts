@@ -2,39 +2,42 @@
 import type { Journal, JournalStep } from '../remedy/journal.js';
 import { describeStep, type Plan } from '../remedy/steps.js';
 import { mdCode } from './table.js';
+import { escapeHtml, oneLine } from '../util/sanitize.js';
 
+/** Each item of a plan is one line, whatever the names in it hold. */
 export function renderPlan(title: string, plan: Plan): string {
-  const out: string[] = [title];
+  const out: string[] = [oneLine(title)];
   if (plan.steps.length === 0) {
     out.push('  No change needed.');
   } else {
     out.push(`  Changes (${plan.steps.length}):`);
-    plan.steps.forEach((s, i) => out.push(`   ${String(i + 1).padStart(2)}. ${describeStep(s)}`));
+    plan.steps.forEach((s, i) => out.push(`   ${String(i + 1).padStart(2)}. ${oneLine(describeStep(s))}`));
   }
   if (plan.unchanged.length) {
     out.push('  Left alone:');
-    for (const u of plan.unchanged) out.push(`    - ${u}`);
+    for (const u of plan.unchanged) out.push(`    - ${oneLine(u)}`);
   }
   if (plan.held?.length) {
     out.push('  Changed since, left alone:');
-    for (const h of plan.held) out.push(`    ✗ ${h}`);
+    for (const h of plan.held) out.push(`    ✗ ${oneLine(h)}`);
   }
   if (plan.notes.length) {
     out.push('  Please note:');
-    for (const n of plan.notes) out.push(`    ! ${n}`);
+    for (const n of plan.notes) out.push(`    ! ${oneLine(n)}`);
   }
   return out.join('\n');
 }
 
 export function renderPlanMarkdown(title: string, plan: Plan): string {
-  const out: string[] = [`# ${title}`, ''];
+  const out: string[] = [`# ${escapeHtml(title)}`, ''];
   if (plan.steps.length === 0) out.push('No change needed.');
   else {
     out.push(`## Changes (${plan.steps.length})`, '');
-    plan.steps.forEach((s, i) => out.push(`${i + 1}. ${describeStep(s)}`));
+    plan.steps.forEach((s, i) => out.push(`${i + 1}. ${escapeHtml(describeStep(s))}`));
   }
-  if (plan.unchanged.length) out.push('', '## Left alone', '', ...plan.unchanged.map((u) => `- ${u}`));
-  if (plan.notes.length) out.push('', '## Please note', '', ...plan.notes.map((n) => `- ${n}`));
+  if (plan.unchanged.length) out.push('', '## Left alone', '', ...plan.unchanged.map((u) => `- ${escapeHtml(u)}`));
+  if (plan.held?.length) out.push('', '## Changed since, left alone', '', ...plan.held.map((h) => `- ${escapeHtml(h)}`));
+  if (plan.notes.length) out.push('', '## Please note', '', ...plan.notes.map((n) => `- ${escapeHtml(n)}`));
   return out.join('\n');
 }
 
@@ -48,7 +51,7 @@ const MARK: Record<JournalStep['status'], string> = {
 };
 
 export function stepLine(js: JournalStep): string {
-  return `  ${MARK[js.status]} ${js.n}. ${js.description}${js.detail ? ` — ${js.detail}` : ''}`;
+  return `  ${MARK[js.status]} ${js.n}. ${oneLine(js.description)}${js.detail ? ` — ${oneLine(js.detail)}` : ''}`;
 }
 
 export interface Tally {
@@ -93,7 +96,7 @@ export function renderSummary(journal: Journal, journalPath: string, rerun: stri
 
 export function renderSummaryMarkdown(journal: Journal, journalPath: string, rerun: string, rollback: string): string {
   const out: string[] = ['## Outcome', '', tallyLine(journal), ''];
-  for (const js of journal.steps) out.push(`- ${MARK[js.status]} ${js.n}. ${js.description}${js.detail ? ` — ${js.detail}` : ''}`);
+  for (const js of journal.steps) out.push(`- ${MARK[js.status]} ${js.n}. ${escapeHtml(js.description)}${js.detail ? ` — ${escapeHtml(js.detail)}` : ''}`);
   out.push('', `Journal: ${mdCode(journalPath)}`);
   if (journal.outcome === 'partial' || journal.outcome === 'interrupted') out.push('', `Not complete. To finish it: ${mdCode(rerun)}`);
   if (journal.steps.some((js) => js.status === 'done' || js.status === 'unknown')) out.push('', `To undo it: ${mdCode(rollback)}`);

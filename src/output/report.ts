@@ -4,10 +4,11 @@
  * both through the secret scrubber. A change prints its report in parts (the plan before the
  * prompt, the outcome after it); the file gets the whole report at the end.
  */
-import { writeFileSync } from 'node:fs';
-import { QrsfixError, usageError } from '../errors.js';
-import { scrub } from '../secrets.js';
+import { usageError } from '../errors.js';
+import { checkOutFile, writeReportFile } from './report-file.js';
 import { info, out } from './stdio.js';
+
+export { writeReportFile } from './report-file.js';
 
 export const REPORT_FORMATS = ['table', 'markdown', 'json'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
@@ -16,6 +17,8 @@ export interface OutputFlags {
   format?: string;
   json?: boolean;
   out?: string;
+  /** Replace an existing --out file. */
+  force?: boolean;
 }
 
 export interface TextRenderers {
@@ -27,7 +30,9 @@ export interface Renderers extends TextRenderers {
   json: () => unknown;
 }
 
+/** Checks the report flags before any work: the format, and that --out names a file it may write. */
 export function reportFormat(flags: OutputFlags): ReportFormat {
+  if (flags.out) checkOutFile(flags.out, { force: flags.force });
   const given = flags.format?.trim().toLowerCase();
   if (given !== undefined && !(REPORT_FORMATS as readonly string[]).includes(given)) {
     throw usageError(`--format must be table, markdown or json, not "${flags.format}"`);
@@ -38,14 +43,6 @@ export function reportFormat(flags: OutputFlags): ReportFormat {
   return flags.json ? 'json' : ((given as ReportFormat | undefined) ?? 'table');
 }
 
-/** Writes a report file; the same scrubber as stdout runs over it. */
-export function writeReportFile(file: string, text: string): void {
-  try {
-    writeFileSync(file, scrub(text.endsWith('\n') ? text : text + '\n'), { encoding: 'utf8' });
-  } catch (err) {
-    throw new QrsfixError('input', `cannot write the report to ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, 'check that the folder exists and that you may write there', { cause: err });
-  }
-}
 
 /** A report printed in parts as they become known, and written whole to --out at the end. */
 export class ReportWriter {
@@ -73,10 +70,10 @@ export class ReportWriter {
     if (this.isJson) {
       const text = JSON.stringify(json(), null, 2);
       this.parts.push(text);
-      out(text);
+      out(text, { json: true });
     }
     if (this.flags.out) {
-      writeReportFile(this.flags.out, this.parts.join(this.format === 'markdown' ? '\n\n' : '\n'));
+      writeReportFile(this.flags.out, this.parts.join(this.format === 'markdown' ? '\n\n' : '\n'), { force: this.flags.force, json: this.isJson });
       info(`report written to ${this.flags.out}`);
     }
   }

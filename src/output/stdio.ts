@@ -3,6 +3,12 @@
  * document); logs, progress and warnings go to stderr. Everything is scrubbed of registered secrets.
  */
 import { scrub } from '../secrets.js';
+import { forJson, forTerminal } from '../util/sanitize.js';
+
+/** Every byte to the terminal: secrets scrubbed, then control codes made visible (src/util/sanitize.ts). */
+function safe(text: string): string {
+  return forTerminal(scrub(text));
+}
 
 let quiet = false;
 let verbose = false;
@@ -16,31 +22,32 @@ export function isVerbose(): boolean {
   return verbose;
 }
 
-/** Data for the user: a report, a table, a plan. */
-export function out(text: string): void {
-  process.stdout.write(scrub(text.endsWith('\n') ? text : text + '\n'));
+/** Data for the user: a report, a table, a plan; `json`: the text is a JSON document (escaped as JSON). */
+export function out(text: string, opts: { json?: boolean } = {}): void {
+  const line = text.endsWith('\n') ? text : text + '\n';
+  process.stdout.write(opts.json ? forJson(scrub(line)) : safe(line));
 }
 
 /** The single JSON document of a --json run. */
 export function outJson(value: unknown): void {
-  process.stdout.write(scrub(JSON.stringify(value, null, 2)) + '\n');
+  process.stdout.write(forJson(scrub(JSON.stringify(value, null, 2))) + '\n');
 }
 
 /** Progress and information: stderr, silenced by --quiet. */
 export function info(text: string): void {
-  if (!quiet) process.stderr.write(scrub(text) + '\n');
+  if (!quiet) process.stderr.write(safe(text) + '\n');
 }
 
 /** Warnings always show. */
 export function warn(text: string): void {
-  process.stderr.write(scrub(`warning: ${text}`) + '\n');
+  process.stderr.write(safe(`warning: ${text}`) + '\n');
 }
 
 /** --verbose request/response tracing; callers pass already-redacted text. */
 export function debug(text: string): void {
-  if (verbose) process.stderr.write(scrub(`debug: ${text}`) + '\n');
+  if (verbose) process.stderr.write(safe(`debug: ${text}`) + '\n');
 }
 
 export function errorLine(text: string): void {
-  process.stderr.write(scrub(text) + '\n');
+  process.stderr.write(safe(text) + '\n');
 }

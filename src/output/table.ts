@@ -1,5 +1,6 @@
 /** Terminal tables and Markdown tables from the same rows. */
 import { boxTable } from './text-table.js';
+import { codeSpan, escapeHtml } from '../util/sanitize.js';
 
 /**
  * One line per row, as in the QMC's lists; rules between rows only when a cell holds several lines,
@@ -9,8 +10,13 @@ export function textTable(head: string[], rows: string[][]): string {
   return boxTable(head, rows, { rules: rows.some((r) => r.some((c) => c.includes('\n'))) });
 }
 
+/** A Markdown table cell: HTML in it becomes text, its lines are joined with <br>, a pipe cannot end it. */
 function mdCell(s: string): string {
-  return s.replace(/\|/g, '\\|').replace(/\n/g, '<br>');
+  return s
+    .split('\n')
+    .map(escapeHtml)
+    .join('<br>')
+    .replace(/\|/g, '\\|');
 }
 
 export function markdownTable(head: string[], rows: string[][]): string {
@@ -19,10 +25,9 @@ export function markdownTable(head: string[], rows: string[][]): string {
   return lines.join('\n');
 }
 
-/** Inline code in Markdown: keeps `DOMAIN\\user` and command lines readable in a ticket's raw text. */
+/** Inline code in Markdown: keeps `DOMAIN\\user` and command lines readable in a ticket's raw text; no backtick in it can end it. */
 export function mdCode(v: string): string {
-  const ticks = v.includes('`') ? '``' : '`';
-  return `${ticks}${v.replace(/\|/g, '\\|').replace(/\n/g, ' ')}${ticks}`;
+  return codeSpan(v).replace(/\|/g, '\\|');
 }
 
 /** `2026-11-28T10:06:49.123Z` → `2026-11-28 10:06 UTC`; empty for null. */

@@ -4,6 +4,8 @@
  * every earlier one for row spans, so a report on a log of 10,000 users would take minutes to draw.
  */
 
+import { oneLine } from '../util/sanitize.js';
+
 /** Printable ASCII: the usual case, one column per character. */
 const PLAIN = /^[\x20-\x7e]*$/;
 const widths = new Map<string, number>();
@@ -55,7 +57,8 @@ export type Cell = string | number;
  * body rows: long lists of one-line rows then take one terminal line each, not two.
  */
 export function boxTable(head: Cell[], rows: Cell[][], { rules = true }: { rules?: boolean } = {}): string {
-  const all = [head, ...rows].map((r) => r.map((c) => String(c).split('\n')));
+  // Escaped before measuring: a name holding control codes is shown, and the borders still line up.
+  const all = [head, ...rows].map((r) => r.map((c) => String(c).split('\n').map(oneLine)));
   const columns = Math.max(...all.map((r) => r.length));
   const width = Array.from({ length: columns }, () => 0);
   for (const r of all) {
