@@ -64,3 +64,25 @@ describe('hostile text from the server', () => {
     expect(r.stderr).toContain('boom\\x1b[2J \\x1b]0;owned\\x07\\u202e');
   });
 });
+
+describe('audit --out', () => {
+  it('an existing file: refused before any request; --force replaces it; a symlink is never written through', async () => {
+    const { symlink, writeFile: write } = await import('node:fs/promises');
+    const file = path.join(site.dir, 'audit.txt');
+    await write(file, 'old');
+    const refused = await site.run(['audit', '--out', file]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(`--out ${file} exists already`);
+    expect(site.sim.requests).toEqual([]);
+    const forced = await site.run(['audit', '--out', file, '--force']);
+    expect(forced.code).toBe(2);
+    expect(await readFile(file, 'utf8')).toContain('Monitor connections');
+    const victim = path.join(site.dir, 'victim.txt');
+    await write(victim, 'precious');
+    await symlink(victim, path.join(site.dir, 'link.md'));
+    const linked = await site.run(['audit', '--out', 'link.md', '--force']);
+    expect(linked.code).toBe(1);
+    expect(linked.stderr).toContain('--out link.md is a symbolic link');
+    expect(await readFile(victim, 'utf8')).toBe('precious');
+  });
+});

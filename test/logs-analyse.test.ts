@@ -134,6 +134,7 @@ describe('report', () => {
   const users = analyse([1, 2, 3].map((s) => denial(`20190201T04590${s}.000+0100`, REST)));
   const d: Diagnosis = {
     files: [{ path: 'x_AuditSecurity_Repository.txt', kind: 'audit', rows: 3, accessRows: 3, malformed: 0, signature: false, first: at('20190201T045901.000+0100'), last: at('20190201T045903.000+0100') }],
+    skipped: [],
     filters: {},
     span: { first: at('20190201T045901.000+0100'), last: at('20190201T045903.000+0100') },
     users,

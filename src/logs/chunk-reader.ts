@@ -10,6 +10,12 @@ import { open, type FileHandle } from 'node:fs/promises';
  * handing a run to a thread and back (tens of microseconds) costs little next to parsing it.
  */
 export const RUN_BYTES = 1024 * 1024;
+/**
+ * The longest line kept. A Repository log row is a few hundred bytes; a line of gigabytes (a damaged
+ * or crafted file) would need a buffer Node cannot make. Longer lines are skipped unread and counted
+ * as malformed.
+ */
+export const MAX_LINE_BYTES = 16 * 1024 * 1024;
 const LF = 0x0a;
 
 export interface Run {
@@ -48,17 +54,50 @@ export class ChunkReader {
   private position = 0;
   private done = false;
   private closed = false;
+  private longLines = 0;
 
   constructor(
     private readonly path: string,
     private readonly pool = new BufferPool(),
+    private readonly maxLine = MAX_LINE_BYTES,
   ) {}
+
+  /** Lines over the cap skipped since the last call. */
+  takeLongLines(): number {
+    const n = this.longLines;
+    this.longLines = 0;
+    return n;
+  }
 
   /** The next run; undefined at the end of the file. Rejects with the read error. Calls must not overlap. */
   async next(): Promise<Run | undefined> {
     if (this.done || this.closed) return undefined;
     this.handle ??= open(this.path, 'r');
     const handle = await this.handle;
+    for (;;) {
+      const run = await this.read(handle);
+      if (run !== 'skipped') return run;
+    }
+  }
+
+  /** Moves past the line at the current position without keeping it. */
+  private async skipLine(handle: FileHandle): Promise<void> {
+    this.longLines++;
+    const buffer = this.pool.acquire(this.pool.size);
+    try {
+      for (;;) {
+        const { bytesRead } = await handle.read(buffer, 0, buffer.length, this.position);
+        if (bytesRead === 0) return;
+        const lf = buffer.subarray(0, bytesRead).indexOf(LF);
+        this.position += lf >= 0 ? lf + 1 : bytesRead;
+        if (lf >= 0) return;
+      }
+    } finally {
+      this.pool.release(buffer);
+    }
+  }
+
+  private async read(handle: FileHandle): Promise<Run | undefined | 'skipped'> {
     const first = this.position === 0;
     for (let size = this.pool.size; ; size *= 2) {
       const buffer = this.pool.acquire(size);
@@ -84,8 +123,12 @@ export class ChunkReader {
         this.position += bytesRead;
         return { bytes: buffer.subarray(0, bytesRead), first };
       }
-      // A line longer than a run: read again, more at once.
+      // A line longer than a run: read again, more at once, up to the cap.
       this.pool.release(buffer);
+      if (size >= this.maxLine) {
+        await this.skipLine(handle);
+        return 'skipped';
+      }
     }
   }
 

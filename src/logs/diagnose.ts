@@ -4,7 +4,8 @@
  */
 import { accountFromUsername, formatAccount, sameAccount, type Account } from '../account.js';
 import { LogAnalysis, type UserReport } from './analyse.js';
-import { findLogFiles } from './find-files.js';
+import { findLogFiles, type Skipped } from './find-files.js';
+import { QrsfixError } from '../errors.js';
 import { sniffLogFile } from './sniff.js';
 import { mergeByTime, type FileSummary, type LogFile } from './merge.js';
 import { chunkParser, defaultThreads } from './parse-pool.js';
@@ -31,6 +32,8 @@ export interface Notes {
 
 export interface Diagnosis {
   files: FileSummary[];
+  /** Files and folders that could not be read, left out of every count. */
+  skipped: Skipped[];
   filters: { user?: string; since?: string };
   /** First and last access decision kept after the filters. */
   span?: { first: Stamp; last: Stamp };
@@ -39,7 +42,7 @@ export interface Diagnosis {
 }
 
 export async function diagnoseLogs(paths: string[], filters: DiagnoseFilters, notes: Notes, options: DiagnoseOptions = {}): Promise<Diagnosis> {
-  const { files: found, emptyFolders } = await findLogFiles(paths);
+  const { files: found, emptyFolders, skipped } = await findLogFiles(paths);
   for (const folder of emptyFolders) notes.warn(`no Repository audit or license logs in ${folder}`);
 
   // Check every file before reading any: a wrong file named on the command line fails fast.
@@ -52,9 +55,17 @@ export async function diagnoseLogs(paths: string[], filters: DiagnoseFilters, no
       notes.warn(`${f.path}: no rows, skipped`);
       continue;
     }
+    if (sniffed.status === 'unreadable') {
+      skipped.push({ path: f.path, reason: sniffed.reason });
+      continue;
+    }
     logs.push({ path: f.path, header: sniffed.header, firstAt: sniffed.firstAt });
     notes.debug?.(`${f.path}: ${KIND_LABEL[sniffed.header.kind]}, ${sniffed.bytes} bytes`);
     bytes += sniffed.bytes;
+  }
+  for (const s of skipped) notes.warn(`${s.path}: ${s.reason}, skipped (the report lists it)`);
+  if (logs.length === 0 && skipped.length > 0) {
+    throw new QrsfixError('input', `none of the logs could be read (${skipped.length} skipped: ${skipped.map((s) => `${s.path}: ${s.reason}`).join('; ')})`, 'run as a user who may read the log folder, or copy the logs first');
   }
   const kinds = (['audit', 'license'] as const)
     .map((k) => [k, logs.filter((l) => l.header.kind === k).length] as const)
@@ -110,6 +121,7 @@ export async function diagnoseLogs(paths: string[], filters: DiagnoseFilters, no
   summaries.sort((a, b) => (order.get(a.path) ?? 0) - (order.get(b.path) ?? 0));
   const diagnosis: Diagnosis = {
     files: summaries,
+    skipped,
     filters: {},
     users,
     totals: {

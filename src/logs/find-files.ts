@@ -19,12 +19,29 @@ export function isRepositoryLogName(name: string): boolean {
   return LOG_NAME.test(name);
 }
 
-async function walk(dir: string, found: string[]): Promise<void> {
-  const entries = await readdir(dir, { withFileTypes: true });
+/** A file or folder that could not be read: warned about, left out, and listed in the report. */
+export interface Skipped {
+  path: string;
+  reason: string;
+}
+
+function unreadable(p: string, err: unknown): Skipped {
+  const code = (err as NodeJS.ErrnoException).code;
+  return { path: p, reason: code === 'EACCES' || code === 'EPERM' ? 'permission denied' : `cannot read it (${code ?? String(err)})` };
+}
+
+async function walk(dir: string, found: string[], skipped: Skipped[]): Promise<void> {
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch (err) {
+    skipped.push(unreadable(dir, err));
+    return;
+  }
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const e of entries) {
     const full = path.join(dir, e.name);
-    if (e.isDirectory()) await walk(full, found);
+    if (e.isDirectory()) await walk(full, found, skipped);
     // Symlinked folders are not followed (a link back up the tree would never end); linked files are.
     else if ((e.isFile() || e.isSymbolicLink()) && isRepositoryLogName(e.name)) {
       if (e.isSymbolicLink() && !(await stat(full).then((s) => s.isFile(), () => false))) continue;
@@ -37,6 +54,7 @@ export interface Discovery {
   files: FoundFile[];
   /** Folders among several paths that held no Repository logs: worth a warning, not a failure. */
   emptyFolders: string[];
+  skipped: Skipped[];
 }
 
 export async function findLogFiles(paths: string[]): Promise<Discovery> {
@@ -44,6 +62,7 @@ export async function findLogFiles(paths: string[]): Promise<Discovery> {
   const seen = new Set<string>();
   const files: FoundFile[] = [];
   const emptyFolders: string[] = [];
+  const skipped: Skipped[] = [];
   const add = (p: string, explicit: boolean) => {
     const key = path.resolve(p);
     if (seen.has(key)) return;
@@ -56,6 +75,10 @@ export async function findLogFiles(paths: string[]): Promise<Discovery> {
       info = await stat(p);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'EACCES' || code === 'EPERM') {
+        skipped.push(unreadable(p, err));
+        continue;
+      }
       throw new QrsfixError(
         'input',
         code === 'ENOENT' ? `no such file or folder: ${p}` : `cannot read ${p}: ${code ?? String(err)}`,
@@ -63,13 +86,16 @@ export async function findLogFiles(paths: string[]): Promise<Discovery> {
         { cause: err },
       );
     }
+    if (!info.isDirectory() && !info.isFile()) {
+      // Reading a FIFO waits for a writer forever; a device may never end.
+      throw new QrsfixError('input', `${p} is not a regular file or a folder (a pipe, socket or device): not read`, 'give log files or the folders holding them');
+    }
     if (info.isDirectory()) {
       const found: string[] = [];
-      try {
-        await walk(p, found);
-      } catch (err) {
-        throw new QrsfixError('input', `cannot read the folder ${p}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, undefined, { cause: err });
-      }
+      const before = skipped.length;
+      await walk(p, found, skipped);
+      // An unreadable folder is reported as skipped, not as empty.
+      if (found.length === 0 && skipped.length > before) continue;
       if (found.length === 0 && paths.length > 1) {
         emptyFolders.push(p);
         continue;
@@ -87,7 +113,8 @@ export async function findLogFiles(paths: string[]): Promise<Discovery> {
     }
   }
   if (files.length === 0) {
-    throw new QrsfixError('input', `no Repository audit or license logs in ${paths.join(', ')}`, 'point qrsfix at the Log\\Repository folder or at the log files themselves');
+    const why = skipped.length ? ` (${skipped.length} could not be read: ${skipped.map((s) => `${s.path}: ${s.reason}`).join('; ')})` : '';
+    throw new QrsfixError('input', `no Repository audit or license logs in ${paths.join(', ')}${why}`, 'point qrsfix at the Log\\Repository folder or at the log files themselves');
   }
-  return { files, emptyFolders };
+  return { files, emptyFolders, skipped };
 }

@@ -85,6 +85,7 @@ class FileCursor {
       const code = (err as NodeJS.ErrnoException).code;
       throw new QrsfixError('input', `cannot read ${this.file.path}: ${code ?? (err as Error).message ?? String(err)}`, undefined, { cause: err });
     }
+    this.summary.malformed += this.reader.takeLongLines();
     if (!chunk) {
       this.ended = true;
       this.rows = [];

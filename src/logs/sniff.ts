@@ -15,7 +15,9 @@ export type Sniffed =
       /** the file's size */
       bytes: number;
     }
-  | { status: 'empty' };
+  | { status: 'empty' }
+  /** Not opened: no permission (the run goes on without it, and says so). */
+  | { status: 'unreadable'; reason: string };
 
 const SNIFF_BYTES = 64 * 1024;
 
@@ -36,7 +38,9 @@ export async function sniffLogFile(path: string): Promise<Sniffed> {
   try {
     handle = await open(path, 'r');
   } catch (err) {
-    throw new QrsfixError('input', `cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, 'check the path and that you may read it', { cause: err });
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EACCES' || code === 'EPERM') return { status: 'unreadable', reason: 'permission denied' };
+    throw new QrsfixError('input', `cannot read ${path}: ${code ?? String(err)}`, 'check the path and that you may read it', { cause: err });
   }
   let buf: Buffer;
   let bytes: number;

@@ -102,6 +102,10 @@ export function renderTable(d: Diagnosis): string {
     out.push(files.toString());
   }
   if (fileList.rest) out.push(fileList.rest);
+  if (d.skipped.length > 0) {
+    out.push(`Not read, so not counted (${d.skipped.length}):`);
+    for (const s of d.skipped) out.push(`  ${s.path}: ${s.reason}`);
+  }
   out.push('');
   if (d.users.length === 0) {
     out.push('No access grants or denials found.');
@@ -159,6 +163,10 @@ export function renderMarkdown(d: Diagnosis): string {
     out.push(...mdTable(['File', 'Kind', 'Rows', 'Access rows', 'Malformed', 'From', 'To'], fileList.shown.map((f) => [mdCode(f.path), KIND_LABEL[f.kind], f.rows, f.accessRows, f.malformed, when(f.first), when(f.last)])));
   }
   if (fileList.rest) out.push(...(fileList.shown.length ? [''] : []), fileList.rest);
+  if (d.skipped.length > 0) {
+    out.push('', `**Not read, so not counted (${d.skipped.length}):**`, '');
+    for (const s of d.skipped) out.push(`- ${codeSpan(s.path)}: ${escapeHtml(s.reason)}`);
+  }
   out.push('', '## Users', '');
   if (d.users.length === 0) out.push('No access grants or denials found.');
   const userList = listUsers(d);
@@ -213,6 +221,7 @@ export function toJson(d: Diagnosis, exitCode: number) {
       first: iso(f.first),
       last: iso(f.last),
     })),
+    skipped: d.skipped,
     totals: d.totals,
     users: d.users.map((u) => ({
       user: u.user,
