@@ -9,7 +9,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, w
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI, REPO } from './helpers/cli.js';
+import { REPO, qrsfixCommand } from './helpers/cli.js';
 
 interface Run {
   code: number;
@@ -22,7 +22,8 @@ const AS = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
 
 function diagnose(...args: string[]): Promise<Run> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, 'diagnose-log', ...args], { cwd: REPO, env: { PATH: process.env.PATH, NO_COLOR: '1' }, maxBuffer: 64 * 1024 * 1024, timeout: 30_000, ...AS }, (err, stdout, stderr) => {
+    const [command, prefix] = qrsfixCommand();
+    execFile(command, [...prefix, 'diagnose-log', ...args], { cwd: REPO, env: { PATH: process.env.PATH, NO_COLOR: '1' }, maxBuffer: 64 * 1024 * 1024, timeout: 30_000, ...AS }, (err, stdout, stderr) => {
       resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr });
     });
   });
