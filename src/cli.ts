@@ -6,7 +6,6 @@
 import { CommanderError } from 'commander';
 import { QrsfixError, exitCodeFor } from './errors.js';
 import { errorLine } from './output/stdio.js';
-import { oneLine } from './util/sanitize.js';
 import { buildProgram } from './program.js';
 
 async function main(argv: string[]): Promise<number> {
@@ -25,13 +24,14 @@ function reportError(err: unknown): number {
     return err.exitCode === 0 ? 0 : 1;
   }
   if (err instanceof QrsfixError) {
-    errorLine(`error: ${oneLine(err.message)}`);
-    if (err.hint) errorLine(`hint: ${oneLine(err.hint)}`);
+    // errorLine escapes control codes; a message's own line breaks (a list of differences) stay.
+    errorLine(`error: ${err.message}`);
+    if (err.hint) errorLine(`hint: ${err.hint}`);
     return exitCodeFor(err);
   }
   // A bug, not an expected failure: say so plainly; the stack only with QRSFIX_DEBUG.
   const e = err instanceof Error ? err : new Error(String(err));
-  errorLine(`error: unexpected failure: ${oneLine(e.message)}`);
+  errorLine(`error: unexpected failure: ${e.message}`);
   errorLine('hint: this is a qrsfix bug; run again with QRSFIX_DEBUG=1 for details and report it');
   if (process.env.QRSFIX_DEBUG) errorLine(e.stack ?? '');
   return 1;

@@ -124,7 +124,7 @@ describe('show-plan', () => {
     });
     const table = await show(['chg-1042.json']);
     expect(table.stdout).not.toContain('\u001b');
-    expect(table.stdout).toContain('\\u{1b}[2J');
+    expect(table.stdout).toContain('\\x1b[2J');
     const md = await show(['chg-1042.json', '--format', 'markdown']);
     expect(md.stdout).toContain('&lt;img src=x onerror=alert(1)&gt;');
     expect(md.stdout).not.toContain('<img');

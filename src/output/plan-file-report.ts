@@ -9,15 +9,11 @@ import { renderPlan } from './plan-report.js';
 import { markdownTable, textTable } from './table.js';
 import { commandLine } from '../util/shell.js';
 import { DEFAULTS } from '../defaults.js';
+import { escapeHtml, forTerminal } from '../util/sanitize.js';
 
-/** Control characters (C0, C1, bidi overrides) shown as code points rather than acted on by a terminal. */
-function plain(s: string): string {
-  return s.replace(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u{${c.codePointAt(0)!.toString(16)}}`);
-}
-
-function md(s: string): string {
-  return plain(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
+/** Control characters (C0, C1, bidi overrides) shown as escapes rather than acted on by a terminal. */
+const plain = forTerminal;
+const md = escapeHtml;
 
 /** `fieldA old → new; fieldB old → new` as from and to, each field named on both sides. */
 export function fromTo(change: string): { from: string; to: string } {
