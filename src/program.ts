@@ -14,7 +14,7 @@ import { addConnectionOptions, addLoggingOptions, addOutputOptions, addReportOpt
 // Each command module validates its own arguments; commander hands them over untyped.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Runner = (...args: any[]) => Promise<number>;
-export type CommandName = 'audit' | 'remove-pass' | 'create-user' | 'repoint-connections' | 'fix' | 'rollback' | 'apply' | 'show-plan' | 'demo' | 'diagnose-log';
+export type CommandName = 'audit' | 'remove-pass' | 'create-user' | 'repoint-connections' | 'fix' | 'rollback' | 'apply' | 'show-plan' | 'demo' | 'diagnose-log' | 'doctor';
 export type Loader = (name: CommandName) => Promise<{ run: Runner }>;
 
 /** Spelled out, one import per command, so that a bundler sees each module. */
@@ -29,6 +29,7 @@ const COMMANDS: Record<CommandName, () => Promise<{ run: Runner }>> = {
   'show-plan': () => import('./commands/show-plan.js'),
   demo: () => import('./commands/demo.js'),
   'diagnose-log': () => import('./commands/diagnose-log.js'),
+  doctor: () => import('./commands/doctor.js'),
 };
 
 const importCommand: Loader = (name) => COMMANDS[name]();
@@ -236,6 +237,23 @@ export function buildProgram({ load = importCommand, onExit = (c) => (process.ex
   )
     .addHelpText('after', changeTicket())
     .action(action('show-plan'));
+
+  addLoggingOptions(
+    addConnectionOptions(
+      program
+        .command('doctor')
+        .description('read-only: check the whole path to QRS, one line a check with the fix for each failure (certificates, proxy, DNS, TCP, TLS, /qrs/about, rights, monitor connections)')
+        .option('--json', 'one JSON document on stdout'),
+    ),
+  )
+    .addHelpText(
+      'after',
+      examples(
+        [['doctor'], 'on a Qlik Sense node: its Host.cfg and certificates'],
+        [['doctor', '--host', 'qlikserver1.domain.local', '--certs', './certs'], 'from another machine'],
+      ),
+    )
+    .action(action('doctor'));
 
   program
     .command('demo')

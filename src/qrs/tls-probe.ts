@@ -137,3 +137,42 @@ export async function serverRejectsClientCertificate(cfg: QrsConnectionConfig, t
     });
   });
 }
+
+export interface HandshakeOutcome {
+  ok: boolean;
+  /** The TLS version agreed, when it worked. */
+  protocol?: string;
+  code?: string;
+  message?: string;
+}
+
+/**
+ * One handshake as the requests make it (the root as the only CA, the name checked, our certificate
+ * offered), with no HTTP request: for `qrsfix doctor`, to tell a TLS failure from a QRS one.
+ */
+export async function verifiedHandshake(cfg: QrsConnectionConfig, tlsOptions: tls.ConnectionOptions): Promise<HandshakeOutcome> {
+  const options: tls.ConnectionOptions = {
+    ...(net.isIP(cfg.host) ? {} : { servername: cfg.servername ?? cfg.host }),
+    cert: tlsOptions.cert,
+    key: tlsOptions.key,
+    ca: tlsOptions.ca,
+    rejectUnauthorized: !cfg.insecure,
+  };
+  let socket: tls.TLSSocket;
+  if (cfg.proxy) {
+    const tunnel = await openTunnel({ ...cfg, proxy: cfg.proxy }, Math.min(cfg.timeoutMs, 5000));
+    if (!tunnel) return { ok: false, code: 'EPROXYREFUSED', message: `the proxy did not open a tunnel to ${cfg.host}:${cfg.port}` };
+    socket = tls.connect({ socket: tunnel, ...options });
+  } else {
+    socket = tls.connect({ host: cfg.host, port: cfg.port, ...options });
+  }
+  return new Promise((resolve) => {
+    const done = (outcome: HandshakeOutcome) => {
+      socket.destroy();
+      resolve(outcome);
+    };
+    socket.setTimeout(Math.min(cfg.timeoutMs, 10_000), () => done({ ok: false, code: 'ETIMEDOUT', message: 'no TLS handshake within the time allowed' }));
+    socket.once('secureConnect', () => done({ ok: true, protocol: socket.getProtocol() ?? undefined }));
+    socket.once('error', (err: NodeJS.ErrnoException) => done({ ok: false, code: err.code, message: err.message }));
+  });
+}
