@@ -6,7 +6,7 @@
 import { EXIT, QrsfixError } from '../errors.js';
 import { runDoctor } from '../doctor/run.js';
 import { doctorJson, renderDoctor } from '../output/doctor-report.js';
-import { configureOutput, out } from '../output/stdio.js';
+import { configureOutput, out, outJson } from '../output/stdio.js';
 import { registerSecret } from '../secrets.js';
 import type { QrsConnectionConfig } from '../qrs/config.js';
 import { resolveConnection, type ConnectionFlags } from './options.js';
@@ -41,7 +41,7 @@ export async function run(flags: DoctorFlags): Promise<number> {
     passphrases: { key: flags.envQrsKeyPassphrase, pfx: flags.envQrsPfxPassphrase },
     insecure: flags.insecure === true,
   });
-  if (flags.json) out(JSON.stringify(doctorJson(results), null, 2));
+  if (flags.json) outJson(doctorJson(results));
   else out(renderDoctor(results));
   return results.some((r) => r.status === 'fail') ? EXIT.error : EXIT.ok;
 }

@@ -1,13 +1,12 @@
 /**
  * `qrsfix doctor` as text: one line a check, its fix on the same line when it failed or warns. What a
- * server or a certificate said is shown with control and bidi characters escaped.
+ * server or a certificate said stays on its line, its control and bidi characters made visible.
  */
 import type { CheckResult } from '../doctor/check.js';
+import { oneLine } from '../util/sanitize.js';
 
 const MARK = { ok: '✓', warn: '!', fail: '✗', skip: '-' } as const;
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
-
-const safe = (text: string) => text.replace(UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+const safe = oneLine;
 
 export function doctorLine(r: CheckResult): string {
   const fix = r.fix && (r.status === 'fail' || r.status === 'warn') ? ` — fix: ${safe(r.fix)}` : '';
@@ -22,5 +21,5 @@ export function renderDoctor(results: CheckResult[]): string {
 }
 
 export function doctorJson(results: CheckResult[]): unknown {
-  return { command: 'doctor', ok: !results.some((r) => r.status === 'fail'), checks: results.map((r) => ({ ...r, detail: safe(r.detail), ...(r.fix ? { fix: safe(r.fix) } : {}) })) };
+  return { command: 'doctor', ok: !results.some((r) => r.status === 'fail'), checks: results };
 }
