@@ -14,12 +14,13 @@ import { addConnectionOptions, addLoggingOptions, addOutputOptions, addReportOpt
 // Each command module validates its own arguments; commander hands them over untyped.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Runner = (...args: any[]) => Promise<number>;
-export type CommandName = 'audit' | 'remove-pass' | 'create-user' | 'repoint-connections' | 'fix' | 'rollback' | 'apply' | 'show-plan' | 'demo' | 'diagnose-log' | 'doctor';
+export type CommandName = 'audit' | 'verify' | 'remove-pass' | 'create-user' | 'repoint-connections' | 'fix' | 'rollback' | 'apply' | 'show-plan' | 'demo' | 'diagnose-log' | 'doctor';
 export type Loader = (name: CommandName) => Promise<{ run: Runner }>;
 
 /** Spelled out, one import per command, so that a bundler sees each module. */
 const COMMANDS: Record<CommandName, () => Promise<{ run: Runner }>> = {
   audit: () => import('./commands/audit.js'),
+  verify: () => import('./commands/verify.js'),
   'remove-pass': () => import('./commands/remove-pass.js'),
   'create-user': () => import('./commands/create-user.js'),
   'repoint-connections': () => import('./commands/repoint-connections.js'),
@@ -106,6 +107,34 @@ export function buildProgram({ load = importCommand, onExit = (c) => (process.ex
     )
     .action(action('audit'));
 
+  const verifyOptions = (cmd: Command, prefix = '') =>
+    cmd
+      .option('--apps <names>', `${prefix}the published apps whose reload tasks to run, comma-separated`, 'License Monitor,Operations Monitor')
+      .option('--wait <seconds>', `${prefix}stop waiting for the reloads after this long (they go on running; exit 2)`, '900');
+
+  addOutputOptions(
+    addConnectionOptions(
+      verifyOptions(
+        program
+          .command('verify')
+          .description('prove the fix: reload the published monitoring apps, read their script logs, audit again')
+          .addOption(serviceAccount('also report this account in full in the audit'))
+          .option('--no-reload', 'start nothing: judge each task by its last run and script log')
+          .option('--journal <file>', 'the journal to compare the last runs with (default: the newest in the journal folder)'),
+      ),
+    ),
+    'the verify report',
+  )
+    .addHelpText(
+      'after',
+      examples(
+        [['verify', '--host', host], 'reload License Monitor and Operations Monitor, read their logs, audit again'],
+        [['verify', '--host', host, '--apps', 'License Monitor,Operations Monitor,Log Monitor', '--wait', '1800'], 'more apps, a longer wait'],
+        [['verify', '--host', host, '--no-reload'], 'judge the last runs only (were they after the fix?)'],
+      ),
+    )
+    .action(action('verify'));
+
   const change = (cmd: Command, withPassword: boolean, journalOf = 'this change', planOut = true) => {
     if (planOut) {
       cmd.option('--plan-out <file>', 'write the plan to this new file for a change ticket (qrsfix show-plan, qrsfix apply); change nothing').addHelpText('after', changeTicket());
@@ -184,7 +213,9 @@ export function buildProgram({ load = importCommand, onExit = (c) => (process.ex
       .option('--name <text>', 'with --monitor-user: display name of the monitor user, if it is created')
       .option('--remove-pass', "with --monitor-user: remove the service account's allocations too")
       .option('--update-password', 'with --monitor-user: set the password even on connections already running as the monitor user')
-      .option('--include-connection <name>', 'also repoint this connection although it is not a genuine monitor connection (repeatable)', collect, []),
+      .option('--include-connection <name>', 'also repoint this connection although it is not a genuine monitor connection (repeatable)', collect, [])
+      .option('--keep-rules', 'leave license rules that grant the account alone (its pass then comes back at its next login)')
+      .option('--verify', 'after a complete change, run qrsfix verify (reload the monitoring apps, audit again)'),
     true,
   )
     .addHelpText(
@@ -196,6 +227,7 @@ export function buildProgram({ load = importCommand, onExit = (c) => (process.ex
       ),
     )
     .action(action('fix'));
+  verifyOptions(program.commands.find((c) => c.name() === 'fix')!, 'with --verify: ');
 
   change(
     program
@@ -257,7 +289,7 @@ export function buildProgram({ load = importCommand, onExit = (c) => (process.ex
 
   program
     .command('demo')
-    .description('start the built-in QRS simulator and show audit → fix → audit against it')
+    .description('start the built-in QRS simulator and show audit → fix → verify against it')
     .option('--verbose', 'print each request and response (secrets redacted)')
     .addHelpText('after', examples([['demo'], 'the whole job on a simulated site; nothing of yours is touched']))
     .action(action('demo'));

@@ -2,7 +2,7 @@
 import { readFile, mkdir, writeFile, copyFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { startSimulator, createCa, KB_SECRETS } from '../src/sim/index.js';
+import { startSimulator, createCa, isReadOnlyPost, KB_SECRETS, KB_RULE_IDS } from '../src/sim/index.js';
 import { filesUnder, leakedSecrets, qrsfix, tool } from './helpers/cli.js';
 import { sharedSitePerFile } from './helpers/site.js';
 
@@ -22,8 +22,12 @@ describe('qrsfix audit on the KB site', () => {
     expect(r.stdout).toContain('QLIK-88038');
     // The near miss in upper case is reported, not treated as a monitor connection.
     expect(r.stdout).toContain('Not matched (name differs in case): MONITOR_APPS_REST_legacy_export');
+    // The license rule that would hand the pass back is named, with its condition.
+    expect(r.stdout).toContain('is granted license rule "Service accounts get user access" (user access, Service accounts; condition ((user.userDirectory="DOMAIN" and user.userId like "qv*")))');
     expect(r.stderr).not.toMatch(/at .*\.js:\d+/);
-    expect(site.sim.requests.every((q) => q.method === 'GET')).toBe(true);
+    // Reads only: the license audit is a POST that changes nothing.
+    expect(site.sim.requests.every((q) => q.method === 'GET' || isReadOnlyPost(q.method, q.path))).toBe(true);
+    expect(site.sim.requests.filter((q) => q.method === 'POST').length).toBe(4);
     expect(leakedSecrets(Object.values(KB_SECRETS), [r.stdout, r.stderr])).toEqual([]);
   });
 
@@ -38,7 +42,10 @@ describe('qrsfix audit on the KB site', () => {
     expect(svc).toMatchObject({ exists: true, rootAdmin: true });
     expect(svc.allocations[0]).toMatchObject({ kind: 'user', quarantined: false });
     expect(svc.allocations[0].lastUsed).toMatch(/^\d{4}-/);
-    expect(doc.findings.map((f: { code: string }) => f.code)).toEqual(['holds-allocation']);
+    expect(doc.findings.map((f: { code: string }) => f.code)).toEqual(['holds-allocation', 'license-rule-grants']);
+    expect(svc.licenseRules).toEqual([
+      { kind: 'user', label: 'user access', ruleId: KB_RULE_IDS.serviceAccountsUserAccess, rule: 'Service accounts get user access', group: 'Service accounts', condition: '((user.userDirectory="DOMAIN" and user.userId like "qv*"))' },
+    ]);
     expect(r.stdout).not.toMatch(/"password"/i);
   });
 
@@ -72,9 +79,10 @@ describe('qrsfix audit on the KB site', () => {
     expect(keys.length).toBeGreaterThan(2);
     for (const k of keys) expect(k).toMatch(/^[A-Za-z0-9]{16}$/);
     expect(new Set(keys).size).toBe(keys.length);
-    // The sim 403s a request without X-Qlik-User, so every recorded 200 proves it was sent.
-    expect(site.sim.requests.every((q) => q.status === 200)).toBe(true);
-    for (const q of site.sim.requests.filter((q) => q.path !== '/qrs/about')) expect(q.query.filter).toBeTruthy();
+    // The sim 403s a request without X-Qlik-User, so every recorded 200 (201: the license audit) proves it was sent.
+    expect(site.sim.requests.every((q) => q.status === (isReadOnlyPost(q.method, q.path) ? 201 : 200))).toBe(true);
+    // The license audit carries its filter in the body (userFilter), every list in the query.
+    for (const q of site.sim.requests.filter((q) => q.path !== '/qrs/about' && !isReadOnlyPost(q.method, q.path))) expect(q.query.filter).toBeTruthy();
     expect(site.sim.requests.length).toBeLessThanOrEqual(12);
   });
 

@@ -7,7 +7,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KB_IDS, startSimulator, type SimHandle } from '../src/sim/index.js';
+import { KB_IDS, KB_RULE_IDS, isReadOnlyPost, startSimulator, type SimHandle } from '../src/sim/index.js';
 import { qrsfix, tool } from './helpers/cli.js';
 
 let clean: SimHandle;
@@ -19,8 +19,9 @@ const site = (s: SimHandle) => ({ host: 'localhost', port: s.port, certs: s.cert
 
 beforeAll(async () => {
   [clean, broken, gone] = await Promise.all([startSimulator(), startSimulator(), startSimulator()]);
-  // The clean site: the service account's pass already removed.
+  // The clean site: the service account's pass already removed, and the license rule that gave it.
   clean.state.allocations.user.delete(KB_IDS.allocations.qvserviceUserAccess);
+  clean.state.license.rules.delete(KB_RULE_IDS.serviceAccountsUserAccess!);
   clean.state.about.buildVersion = '14.187.4.0';
   // A site that is down: its port is closed again.
   await gone.stop();
@@ -41,14 +42,15 @@ describe('audit --all-sites', () => {
     const r = await qrsfix(['audit', '--all-sites'], { cwd: dir });
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('3 sites: 2 audited, 1 with findings, 1 not audited');
-    expect(r.stdout).toMatch(/│ eu-prod +│ localhost:\d+ +│ 36\.25\.2\.0 +│ DOMAIN\\qvservice +│ 1 +│ 1 finding +│/);
+    expect(r.stdout).toMatch(/│ eu-prod +│ localhost:\d+ +│ 36\.25\.2\.0 +│ DOMAIN\\qvservice +│ 2 +│ 2 findings +│/);
     expect(r.stdout).toMatch(/│ eu-test +│ localhost:\d+ +│ 14\.187\.4\.0 +│ DOMAIN\\qvservice +│ 0 +│ nothing to fix +│/);
     expect(r.stdout).toMatch(/│ us-prod +│ +│ +│ +│ +│ not audited: connection refused by localhost:\d+/);
     // Then each site's details, the fixes naming the site.
     expect(r.stdout).toContain('=== site eu-prod ===');
     expect(r.stdout).toContain(`fix: ${tool(dir)} fix --service-account 'DOMAIN\\qvservice' --site eu-prod`);
     expect(r.stdout).toContain('=== site us-prod ===\nNot audited: connection refused');
-    expect(broken.requests.every((q) => q.method === 'GET')).toBe(true);
+    // Reads only (the license audit is a POST that changes nothing).
+    expect(broken.requests.every((q) => q.method === 'GET' || isReadOnlyPost(q.method, q.path))).toBe(true);
   });
 
   it('exit 2 when every site was audited and one has findings, 0 when none has', async () => {
@@ -77,7 +79,7 @@ describe('audit --all-sites', () => {
     const r = await qrsfix(['audit', '--all-sites', '--format', 'markdown', '--out', 'fleet.md'], { cwd: dir });
     expect(r.code).toBe(2);
     expect(r.stdout).toMatch(/^# qrsfix fleet audit\n/);
-    expect(r.stdout).toMatch(/\| eu-prod \| localhost:\d+ \| 36\.25\.2\.0 \| DOMAIN\\qvservice \| 1 \| 1 finding \|/);
+    expect(r.stdout).toMatch(/\| eu-prod \| localhost:\d+ \| 36\.25\.2\.0 \| DOMAIN\\qvservice \| 2 \| 2 findings \|/);
     expect(r.stdout).toContain('## Site eu-test\n\n### qrsfix audit: localhost:');
     expect(r.stdout.match(/^# /gm)).toHaveLength(1);
     const { readFile } = await import('node:fs/promises');

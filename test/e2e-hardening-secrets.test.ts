@@ -19,8 +19,9 @@ describe('--verbose', () => {
   it('prints each request and each response on stderr, with the connection passwords redacted', async () => {
     const r = await qrsfix(['audit', '--verbose', ...site.sim.flags]);
     expect(r.code).toBe(2);
-    const requests = r.stderr.split('\n').filter((l) => l.startsWith('debug: → GET /qrs/'));
-    const responses = r.stderr.split('\n').filter((l) => l.startsWith('debug: ← 200 GET /qrs/'));
+    // GETs, and the license audit's POSTs (201).
+    const requests = r.stderr.split('\n').filter((l) => /^debug: → (GET|POST) \/qrs\//.test(l));
+    const responses = r.stderr.split('\n').filter((l) => /^debug: ← (200 GET|201 POST) \/qrs\//.test(l));
     expect(requests).toHaveLength(site.sim.requests.length);
     expect(responses).toHaveLength(site.sim.requests.length);
     for (const q of site.sim.requests) expect(requests.some((l) => l.includes(q.path) && l.includes(`xrfkey=${q.query.xrfkey}`))).toBe(true);

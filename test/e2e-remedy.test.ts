@@ -6,8 +6,10 @@ import { readFile, stat } from 'node:fs/promises';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { KB_SECRETS, KB_IDS } from '../src/sim/index.js';
+import { KB_SECRETS, KB_IDS, KB_RULE_IDS } from '../src/sim/index.js';
 import { filesUnder, leakedSecrets, toolPattern } from './helpers/cli.js';
+
+const RULE_BEFORE = '((user.userDirectory="DOMAIN" and user.userId like "qv*"))';
 import { freshSitePerTest } from './helpers/site.js';
 
 const MONITOR_PASSWORD = 'Mon!tor-Pa55 with spaces';
@@ -85,8 +87,19 @@ describe('fix, KB option 1: remove the service account\'s pass', () => {
     expect((await stat(path.join(site.dir, journal!))).mode & 0o777).toBe(0o600);
     const j = JSON.parse(await readFile(path.join(site.dir, journal!), 'utf8'));
     expect(j).toMatchObject({ format: 'qrsfix-journal', command: 'fix', outcome: 'done', site: { host: 'localhost', port: site.sim.port } });
-    expect(j.steps).toHaveLength(1);
-    expect(j.steps[0]).toMatchObject({ status: 'done', step: { kind: 'remove-allocation', allocationKind: 'user' } });
+    // The license rule that would give the pass back at the next login excludes exactly the account, first.
+    expect(j.steps).toHaveLength(2);
+    expect(j.steps[0]).toMatchObject({
+      status: 'done',
+      step: { kind: 'exclude-from-license-rule', ruleId: KB_RULE_IDS.serviceAccountsUserAccess, licenseKind: 'user', accounts: ['DOMAIN\\qvservice'] },
+      result: { conditionBefore: RULE_BEFORE, conditionAfter: `(${RULE_BEFORE}) and (user.userDirectory!="DOMAIN" or user.userId!="qvservice")` },
+    });
+    expect(j.steps[1]).toMatchObject({ status: 'done', step: { kind: 'remove-allocation', allocationKind: 'user' } });
+    expect(site.sim.state.license.rules.get(KB_RULE_IDS.serviceAccountsUserAccess!)).toMatchObject({
+      rule: `(${RULE_BEFORE}) and (user.userDirectory!="DOMAIN" or user.userId!="qvservice")`,
+      category: 'License',
+    });
+    expect(r.stdout).toContain('license rule "Service accounts get user access"');
 
     site.sim.resetRequests();
     const again = await run(['fix', '--yes']);
@@ -119,7 +132,7 @@ describe('fix, KB option 2: a dedicated monitor user', () => {
     expect(site.sim.state.allocations.user.get(KB_IDS.allocations.qvserviceUserAccess)!.quarantined).toBe(false);
     expect(r.stdout).toContain('Summary: 12 changed');
     expect(r.stdout).toContain('Audit after the change: nothing to fix');
-    expect(r.stdout).toContain('Reload');
+    expect(r.stdout).toMatch(new RegExp(`prove it: ${toolPattern(site.dir)} verify --host localhost --port \\d+`));
     expect(r.stdout).toMatch(new RegExp(`change both together from now on: ${toolPattern(site.dir)} repoint-connections --user 'DOMAIN\\\\qlikmonitor' --update-password --host localhost --port \\d+`));
     expect(leakedSecrets(secrets(), [r.stdout, r.stderr], filesUnder(site.dir))).toEqual([]);
 
@@ -165,7 +178,7 @@ describe('fix, KB option 2: a dedicated monitor user', () => {
     const doc = JSON.parse(r.stdout);
     expect(doc).toMatchObject({ command: 'fix', outcome: 'done', verdict: { verdict: 'ok' } });
     expect(doc.results.map((s: { step: { kind: string } }) => s.step.kind).sort()).toEqual(
-      ['create-user', 'remove-allocation', ...Array(11).fill('repoint-connection')].sort(),
+      ['create-user', 'exclude-from-license-rule', 'remove-allocation', ...Array(11).fill('repoint-connection')].sort(),
     );
     expect(monitorConnections().every((c) => c.password === `%%password%2${MONITOR_PASSWORD}%1`)).toBe(true);
     expect(site.sim.state.allocations.user.get(KB_IDS.allocations.qvserviceUserAccess)!.quarantined).toBe(true);

@@ -2,7 +2,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { KB_SECRETS, KB_IDS } from '../src/sim/index.js';
+import { KB_SECRETS, KB_IDS, KB_RULE_IDS } from '../src/sim/index.js';
 import { filesUnder, leakedSecrets, toolPattern } from './helpers/cli.js';
 import { freshSitePerTest } from './helpers/site.js';
 
@@ -15,6 +15,7 @@ const monitor = () => [...site.sim.state.connections.values()].filter((c) => c.n
 describe('rollback', () => {
   it('undoes option 2 with --remove-pass: connections get their identity and previous password back, the user goes, the pass returns', async () => {
     const before = monitor().map((c) => ({ ...c, owner: c.owner?.id, modifiedDate: undefined }));
+    const ruleBefore = site.sim.state.license.rules.get(KB_RULE_IDS.serviceAccountsUserAccess!)!.rule;
     const fixed = await run(['fix', '--monitor-user', 'DOMAIN\\qlikmonitor', '--remove-pass', '--yes', '--journal', 'fix.json'], { env: { QRSFIX_PASSWORD: NEW_PASSWORD } });
     expect(fixed.code).toBe(0);
     expect(site.sim.state.allocations.user.get(KB_IDS.allocations.qvserviceUserAccess)!.quarantined).toBe(true);
@@ -31,7 +32,9 @@ describe('rollback', () => {
     site.sim.resetRequests();
     const back = await run(['rollback', 'fix.json', '--yes', '--password-stdin', '--journal', 'rollback.json'], { input: KB_SECRETS.monitorPassword });
     expect(back.code).toBe(0);
-    expect(back.stdout).toContain('Summary: 13 changed');
+    expect(back.stdout).toContain('Summary: 14 changed');
+    // The license rule has its exact old condition back.
+    expect(site.sim.state.license.rules.get(KB_RULE_IDS.serviceAccountsUserAccess!)!.rule).toBe(ruleBefore);
     // The problem is back with the old state: the next step is to look, not to reload and expect success.
     expect(back.stdout).toMatch(new RegExp(`the site is as before that fix, the QLIK-88038 problem included if it was there: ${toolPattern(site.dir)} audit --host localhost`));
     expect(back.stdout).not.toContain('check they succeed');

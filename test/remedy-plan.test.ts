@@ -19,6 +19,7 @@ function survey(connections: DataConnection[], states: IdentityState[]): Survey 
     nearMisses: [],
     lookAlikes: [],
     identities: new Map(states.map((s) => [`${s.account.directory}\\${s.account.userId}`.toLowerCase(), s])),
+    license: { rules: new Map(), grants: new Map(), notes: [] },
   };
 }
 

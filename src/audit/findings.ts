@@ -8,11 +8,12 @@ import { accountFromUsername, accountKey, formatAccount, type Account } from '..
 import { ALLOCATION_KINDS, isRealDate, type AllocationKind } from '../qrs/schemas.js';
 import { activeAllocations, isRootAdmin, type IdentityState, type Survey } from '../remedy/survey.js';
 import type { Word } from '../util/shell.js';
+import { LICENSE_RULE_KINDS, type LicenseRuleKind } from '../qrs/license-schemas.js';
 
 export const KB_REFERENCE =
   'Qlik defect QLIK-88038: since April 2018 the monitoring apps\' REST connections open parallel proxy sessions as their account; an account with an access pass hits the 5-session cap and gets "no access pass" (Repository audit log: UsageDenied).';
 
-export type FindingCode = 'holds-allocation' | 'not-root-admin' | 'no-qrs-user';
+export type FindingCode = 'holds-allocation' | 'not-root-admin' | 'no-qrs-user' | 'license-rule-grants' | 'login-access-rule';
 
 export interface Finding {
   account: string;
@@ -43,6 +44,17 @@ export interface IdentityView {
   isServiceAccount: boolean;
   monitorConnections: string[];
   allocations: AllocationView[];
+  /** License rules that grant the account something at its next login. */
+  licenseRules: LicenseRuleView[];
+}
+
+export interface LicenseRuleView {
+  kind: LicenseRuleKind;
+  label: string;
+  ruleId: string;
+  rule: string;
+  group: string;
+  condition: string | null;
 }
 
 export interface AuditReport {
@@ -106,6 +118,14 @@ export function buildAuditReport(input: AuditInput): AuditReport {
     const account = formatAccount(state.user ? { directory: state.user.userDirectory, userId: state.user.userId } : state.account);
     const roles = state.user?.roles ?? [];
     const monitorConnections = runners.get(key) ?? [];
+    const licenseRules: LicenseRuleView[] = (state.user ? (survey.license.grants.get(state.user.id.toLowerCase()) ?? []) : []).map((g) => ({
+      kind: g.kind,
+      label: LICENSE_RULE_KINDS[g.kind].label,
+      ruleId: g.ruleId,
+      rule: g.ruleName,
+      group: g.resourceName,
+      condition: g.condition,
+    }));
     identities.push({
       account,
       exists: !!state.user,
@@ -118,6 +138,7 @@ export function buildAuditReport(input: AuditInput): AuditReport {
       isServiceAccount: key === serviceKey,
       monitorConnections,
       allocations: state.allocations.map((a) => allocationView(a.kind, a.entity)),
+      licenseRules,
     });
     if (monitorConnections.length === 0) continue;
     const runs = `runs ${monitorConnections.length} monitor connection${monitorConnections.length === 1 ? '' : 's'}`;
@@ -138,6 +159,18 @@ export function buildAuditReport(input: AuditInput): AuditReport {
         code: 'holds-allocation',
         message: `${account} ${runs} and holds ${what}: the reloads' parallel proxy sessions reach the 5-session cap and are denied (QLIK-88038)`,
         fixes: [cmd(['fix', '--service-account', account]), cmd(['fix', '--service-account', account, '--monitor-user', monitorUser])],
+      });
+    }
+    for (const r of licenseRules) {
+      const what = `license rule "${r.rule}" (${r.label}, ${r.group}; condition ${r.condition ?? 'not readable'})`;
+      findings.push({
+        account,
+        code: r.kind === 'login' ? 'login-access-rule' : 'license-rule-grants',
+        message:
+          r.kind === 'login'
+            ? `${account} ${runs} and is covered by ${what}: every monitor reload spends login passes`
+            : `${account} ${runs} and is granted ${what}: at its next login (the next monitor reload) Qlik allocates it ${r.label} again${active.length ? '' : ', although it holds none today'}`,
+        fixes: [cmd(['fix', '--service-account', account])],
       });
     }
     if (!isRootAdmin(roles)) {

@@ -11,7 +11,7 @@ import { JOURNAL_FORMAT, JOURNAL_VERSION, checkJournalFree, createJournal, defau
 import { lockSite } from '../remedy/site-lock.js';
 import { describeStep, stepNeedsPassword, type Plan } from '../remedy/steps.js';
 import { renderPlan, renderPlanMarkdown, renderSummary, renderSummaryMarkdown, stepLine, tally } from '../output/plan-report.js';
-import { ReportWriter } from '../output/report.js';
+import { ReportWriter, type TextRenderers } from '../output/report.js';
 import { info, warn } from '../output/stdio.js';
 import { mdCode } from '../output/table.js';
 import { confirmChange, hasTerminal, obtainPassword, type PasswordSource } from './interaction.js';
@@ -46,6 +46,10 @@ export interface ChangeRequest {
   passwordOf?: string;
   /** Runs after the change, or at once when there is none (fix: the audit's verdict); returns text and a JSON value. */
   verify?: (changed: boolean) => Promise<{ text: string; json: unknown; exitHint?: number }>;
+  /** Steps that can only be planned once the first ones are done (a new user's license rules); same journal. */
+  followUp?: () => Promise<Plan>;
+  /** Runs last, after a whole change or when there is nothing to change (fix --verify); a non-zero exit counts. */
+  after?: () => Promise<{ report: TextRenderers; json: unknown; exit: number }>;
   nextSteps?: string[];
   /** fix: the account the closing audit reports in full (kept in a saved plan for its apply). */
   serviceAccount?: string;
@@ -85,8 +89,10 @@ export async function runChange(client: QrsClient, flags: ChangeFlags, req: Chan
   if (req.plan.steps.length === 0) {
     const verdict = req.verify ? await req.verify(false) : undefined;
     report.part(lines(['Nothing to change. Nothing was written.', ...(verdict ? [verdict.text] : [])]));
-    report.end(() => ({ ...doc, outcome: 'nothing-to-do', plan: planJson, verdict: verdict?.json }));
-    return heldCode;
+    const after = req.after && !flags.dryRun ? await req.after() : undefined;
+    if (after) report.part(after.report);
+    report.end(() => ({ ...doc, outcome: 'nothing-to-do', plan: planJson, verdict: verdict?.json, ...(after ? { verify: after.json } : {}) }));
+    return heldCode !== EXIT.ok ? heldCode : (after?.exit ?? EXIT.ok);
   }
   if (flags.dryRun) {
     const apply = applyLine(req, flags);
@@ -160,6 +166,17 @@ async function applyChange(client: QrsClient, flags: ChangeFlags, req: ChangeReq
       isInterrupted: () => interrupted,
       onStep: (js) => info(stepLine(js)),
     });
+    if (outcome === 'done' && req.followUp) {
+      const more = await req.followUp();
+      if (more.steps.length) {
+        info('planned now that the first steps are done:');
+        for (const step of more.steps) info(`  + ${describeStep(step)}`);
+        const first = journal.steps.length;
+        journal.steps.push(...more.steps.map((step, i) => ({ n: first + i + 1, step, status: 'pending' as const, description: describeStep(step) })));
+        journal.notes.push(...more.notes);
+        outcome = await applyJournal({ client, journal, journalPath, password, isInterrupted: () => interrupted, onStep: (js) => info(stepLine(js)) });
+      }
+    }
   } finally {
     process.off('SIGINT', onSigint);
   }
@@ -169,9 +186,12 @@ async function applyChange(client: QrsClient, flags: ChangeFlags, req: ChangeReq
   report.part({ table: () => renderSummary(journal, journalPath, req.rerun, rollback), markdown: () => renderSummaryMarkdown(journal, journalPath, req.rerun, rollback) });
   if (req.plan.held?.length) report.part(lines([`Not rolled back, changed since (${req.plan.held.length}): see "Changed since" above; --force rolls them back too.`]));
   if (verdict) report.part(lines([verdict.text]));
-  if (outcome === 'done' && req.nextSteps?.length) {
+  const after = outcome === 'done' && req.after ? await req.after() : undefined;
+  if (after) report.part(after.report);
+  if (outcome === 'done' && !after && req.nextSteps?.length) {
     report.part(lines(['Next steps:', ...req.nextSteps.map((s) => `  - ${s}`)], ['## Next steps', req.nextSteps.map((s) => `- ${s}`).join('\n')]));
   }
-  report.end(() => ({ ...doc, outcome, plan: planJson, results: journal.steps, tally: tally(journal), journal: journalPath, rollback, verdict: verdict?.json }));
+  report.end(() => ({ ...doc, outcome, plan: planJson, results: journal.steps, tally: tally(journal), journal: journalPath, rollback, verdict: verdict?.json, ...(after ? { verify: after.json } : {}) }));
+  if (outcome === 'done' && !req.plan.held?.length && after && after.exit !== EXIT.ok) return after.exit;
   return outcome === 'done' ? (req.plan.held?.length ? EXIT.partial : EXIT.ok) : outcome === 'interrupted' ? EXIT.interrupted : EXIT.partial;
 }

@@ -11,7 +11,15 @@ import type { AuditReport } from '../audit/findings.js';
 import { info } from '../output/stdio.js';
 import { runAudit } from './audit.js';
 import { runChange, type ChangeFlags } from './change.js';
-import { optionalAccount, RELOAD_STEP } from './remedy-common.js';
+import { optionalAccount, verifyStep } from './remedy-common.js';
+import { info as progress, warn } from '../output/stdio.js';
+import { readIdentities } from '../remedy/survey.js';
+import { readLicenseGrants } from '../remedy/license-survey.js';
+import { planRuleExclusions } from '../remedy/rule-exclusion.js';
+import { emptyPlan } from '../remedy/plan.js';
+import { accountKey, type Account } from '../account.js';
+import type { Plan } from '../remedy/steps.js';
+import { checkVerifyFlags, runVerify, verifyExit, verifyRenderers } from './verify.js';
 import { withClient } from './session.js';
 import { suggester } from './suggest.js';
 import { reportFormat } from '../output/report.js';
@@ -23,6 +31,11 @@ export interface FixFlags extends ChangeFlags {
   removePass?: boolean;
   updatePassword?: boolean;
   includeConnection?: string[];
+  keepRules?: boolean;
+  /** Run verify after a complete change. */
+  verify?: boolean;
+  apps?: string;
+  wait?: string;
 }
 
 export function verdictText(report: AuditReport, changed: boolean): string {
@@ -49,18 +62,20 @@ export async function runFix(client: QrsClient, flags: FixFlags): Promise<number
   info(`reading ${client.baseUrl} …`);
   const include = flags.includeConnection ?? [];
   const survey = await surveySite(client, nameMatcher(DEFAULT_MONITOR_GLOB), [serviceAccount, monitorUser].filter((a) => a !== undefined), include);
-  const { plan, serviceAccountName: svc } = planFix(survey, {
+  const { plan, serviceAccountName: svc, warnings, checkRulesAfterCreate } = planFix(survey, {
     serviceAccount,
     monitorUser,
     monitorName: flags.name,
     removePass: flags.removePass === true,
     updatePassword: flags.updatePassword === true,
+    keepRules: flags.keepRules === true,
   });
+  for (const w of warnings) warn(w);
   const mon = monitorUser ? formatAccount(monitorUser) : undefined;
   const title = mon
     ? `Fix (KB option 2${flags.removePass ? ' and option 1' : ''}): monitor connections run as ${mon}, a RootAdmin without access allocation${flags.removePass && svc ? `; ${svc} loses its access allocations` : ''}`
     : `Fix (KB option 1): ${svc} loses its access allocations`;
-  const nextSteps = [RELOAD_STEP];
+  const nextSteps = [verifyStep(suggest)];
   if (mon) nextSteps.unshift(`make sure ${mon} is an enabled account in its directory with the password just given, and change both together from now on: ${suggest(['repoint-connections', '--user', mon, '--update-password'])}`);
   return runChange(client, flags, {
     command: 'fix',
@@ -76,21 +91,42 @@ export async function runFix(client: QrsClient, flags: FixFlags): Promise<number
       flags.removePass === true && '--remove-pass',
       flags.updatePassword === true && '--update-password',
       ...include.flatMap((name) => ['--include-connection', name]),
+      flags.keepRules === true && '--keep-rules',
+      flags.verify === true && '--verify',
     ]),
     title,
     plan,
     about: survey.about,
     passwordOf: mon,
     verify: closingAudit(client, svc),
+    ...(checkRulesAfterCreate ? { followUp: () => planRulesOfNewUser(client, checkRulesAfterCreate) } : {}),
+    ...(flags.verify
+      ? {
+          after: async () => {
+            const report = await runVerify(client, { ...flags, serviceAccount: svc });
+            return { report: verifyRenderers(report, client), json: report, exit: verifyExit(report) };
+          },
+        }
+      : {}),
     nextSteps,
     ...(svc ? { serviceAccount: svc } : {}),
   });
+}
+
+/** A monitor user the fix just created: which license rules grant it, and the steps that exclude it. */
+async function planRulesOfNewUser(client: QrsClient, account: Account): Promise<Plan> {
+  const state = (await readIdentities(client, [account])).get(accountKey(account));
+  if (!state?.user) return emptyPlan();
+  progress(`auditing the license rules for ${formatAccount(account)}, now that it exists …`);
+  const license = await readLicenseGrants(client, [state.user.id]);
+  return planRuleExclusions(license, [state]);
 }
 
 export async function run(flags: FixFlags): Promise<number> {
   // Bad accounts are reported before certificates are read.
   optionalAccount(flags.serviceAccount, '--service-account');
   optionalAccount(flags.monitorUser, '--monitor-user');
+  if (flags.verify) checkVerifyFlags(flags);
   reportFormat(flags);
   return withClient(flags, (client) => runFix(client, flags));
 }

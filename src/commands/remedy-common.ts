@@ -1,6 +1,7 @@
 /** What the remedy commands share: required account flags and the step that follows every remedy. */
 import { parseAccount, type Account } from '../account.js';
 import { usageError } from '../errors.js';
+import type { Suggest } from './suggest.js';
 
 export function requiredAccount(value: string | undefined, flag: string): Account {
   if (!value) throw usageError(`${flag} <DIR\\id> is required`, `e.g. ${flag} 'DOMAIN\\qvservice'`);
@@ -11,4 +12,7 @@ export function optionalAccount(value: string | undefined, flag: string): Accoun
   return value ? parseAccount(value, flag) : undefined;
 }
 
-export const RELOAD_STEP = 'reload the monitoring apps (QMC → Tasks: "Reload License Monitor", "Reload Operations Monitor") and check they succeed';
+/** The step that follows every remedy: prove it by reloading the monitoring apps. */
+export function verifyStep(suggest: Suggest): string {
+  return `prove it: ${suggest(['verify'])} reloads the monitoring apps, reads their script logs and audits again`;
+}

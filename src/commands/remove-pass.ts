@@ -7,7 +7,7 @@ import { readIdentities } from '../remedy/survey.js';
 import { info } from '../output/stdio.js';
 import { reportFormat } from '../output/report.js';
 import { runChange, type ChangeFlags } from './change.js';
-import { RELOAD_STEP, requiredAccount } from './remedy-common.js';
+import { requiredAccount, verifyStep } from './remedy-common.js';
 import { withClient } from './session.js';
 import { suggester } from './suggest.js';
 
@@ -33,7 +33,7 @@ export async function run(flags: RemovePassFlags): Promise<number> {
       title: `Remove every access allocation of ${formatAccount(account)} (KB option 1)`,
       plan: planRemoveAllocations(state),
       about,
-      nextSteps: [RELOAD_STEP],
+      nextSteps: [verifyStep(suggest)],
     });
   });
 }

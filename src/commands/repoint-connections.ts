@@ -7,7 +7,7 @@ import { isRootAdmin, readConnections, readIdentities } from '../remedy/survey.j
 import { reportFormat } from '../output/report.js';
 import { info } from '../output/stdio.js';
 import { runChange, type ChangeFlags } from './change.js';
-import { RELOAD_STEP, requiredAccount } from './remedy-common.js';
+import { requiredAccount, verifyStep } from './remedy-common.js';
 import { withClient } from './session.js';
 import { suggester } from './suggest.js';
 
@@ -47,7 +47,7 @@ export async function run(flags: RepointFlags): Promise<number> {
       plan,
       about,
       passwordOf: who,
-      nextSteps: [RELOAD_STEP],
+      nextSteps: [verifyStep(suggest)],
     });
   });
 }

@@ -52,6 +52,12 @@ export function renderAuditText(r: AuditReport): string {
   out.push('Identities');
   out.push(textTable(IDENTITY_HEAD, identityRows(r)));
   out.push('');
+  const granted = r.identities.filter((i) => i.licenseRules.length);
+  if (granted.length) {
+    out.push('License rules that grant these accounts at their next login');
+    out.push(textTable(['Account', 'Rule', 'Access', 'Condition'], granted.flatMap((i) => i.licenseRules.map((g) => [i.account, g.rule, `${g.label} (${g.group})`, g.condition ?? '?']))));
+    out.push('');
+  }
   if (r.findings.length === 0) {
     out.push(`OK: ${r.summary}`);
   } else {

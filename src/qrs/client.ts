@@ -53,6 +53,9 @@ export interface ReadRecord {
 /** Enough for any survey; a run that reads more is not one a saved plan is made from. */
 export const MAX_READ_RECORDS = 1000;
 
+/** Marks a request whose body is returned as text (no JSON parse). */
+const TEXT = z.string();
+
 /** The longest qrsfix waits between two tries of a GET. */
 const MAX_RETRY_WAIT_MS = 30_000;
 
@@ -102,6 +105,12 @@ export class QrsClient {
 
   async get<S extends z.ZodType>(path: string, schema: S, opts: { filter?: Filter; query?: Record<string, string> } = {}): Promise<z.infer<S>> {
     return this.send('GET', path, schema, undefined, opts);
+  }
+
+  /** A GET whose answer is text, not JSON (a script-log download); capped at `maxChars`. */
+  async getText(path: string, maxChars = 16 * 1024 * 1024): Promise<string> {
+    const text = await this.send('GET', path, TEXT, undefined, {});
+    return text.length > maxChars ? text.slice(0, maxChars) : text;
   }
 
   async list<S extends z.ZodType>(path: string, itemSchema: S, filterBy?: Filter): Promise<Array<z.infer<S>>> {
@@ -203,6 +212,7 @@ export class QrsClient {
       throw mapStatusError(res.status, text, ctx, headerValue(res.headers['retry-after']));
     }
     if (schema === undefined) return undefined as z.infer<S>;
+    if ((schema as unknown) === TEXT) return text as z.infer<S>;
     const data = parseBody(text, String(res.headers['content-type'] ?? ''), schema, ctx);
     if (method === 'GET' && this.reads.length < MAX_READ_RECORDS) {
       this.reads.push({ path, ...(opts.filter ? { filter: opts.filter.text } : {}), ...(opts.query ? { query: opts.query } : {}), data });

@@ -20,6 +20,10 @@ import {
   type ServerNode,
   type User,
 } from './schemas.js';
+import { QrsError } from './errors.js';
+import { executionResultSchema, guidValueSchema, isRealGuid, reloadTaskSchema, type ExecutionResult, type ReloadTask } from './reload-schemas.js';
+import { LICENSE_RULE_KINDS, licenseAuditSchema, systemRuleSchema, type LicenseAudit, type LicenseRuleKind, type SystemRule } from './license-schemas.js';
+import { z } from 'zod';
 
 export function readAbout(client: QrsClient): Promise<About> {
   return client.get('/qrs/about', aboutSchema);
@@ -121,4 +125,78 @@ export function createAllocation(client: QrsClient, kind: AllocationKind, userGu
 
 export function deleteAllocation(client: QrsClient, kind: AllocationKind, allocationId: string): Promise<void> {
   return client.delete(allocationPath(kind, allocationId));
+}
+
+// ---------------------------------------------------------------- reload tasks (verify; qrs-api.md §12)
+
+/** The reload tasks of the published apps with these names (QRS compares names case-insensitively). */
+export async function findPublishedAppTasks(client: QrsClient, appNames: string[]): Promise<ReloadTask[]> {
+  const names = filter.or(...appNames.map((n) => filter.eq('app.name', n)));
+  return client.list('/qrs/reloadtask/full', reloadTaskSchema, filter.and(filter.eq('app.published', true), names));
+}
+
+/** Starts the task; its execution session id, or undefined when QRS answers the all-zero GUID (not started). */
+export async function startTaskSynchronous(client: QrsClient, taskId: string): Promise<string | undefined> {
+  const session = await client.post(`/qrs/task/${taskId}/start/synchronous`, undefined, guidValueSchema);
+  return isRealGuid(session) ? session : undefined;
+}
+
+/** Every result of one execution (one per retry). */
+export async function readExecutionResults(client: QrsClient, executionId: string): Promise<ExecutionResult[]> {
+  return client.list('/qrs/executionresult/full', executionResultSchema, filter.id('ExecutionId', executionId));
+}
+
+/** Whether the execution session still exists (QRS answers 404 once the run has ended). */
+export async function executionSessionExists(client: QrsClient, executionId: string): Promise<boolean> {
+  try {
+    await client.get(`/qrs/executionsession/${executionId}`, z.looseObject({ id: z.string() }));
+    return true;
+  } catch (err) {
+    if (err instanceof QrsError && err.status === 404) return false;
+    throw err;
+  }
+}
+
+/** A download ticket for the log of one execution result (undefined on 404: not archived yet, or an older site). */
+export async function requestScriptLogTicket(client: QrsClient, taskId: string, executionResultId: string): Promise<string | undefined> {
+  return notFoundAsUndefined(() => client.get(`/qrs/reloadtask/${taskId}/scriptlogfile`, guidValueSchema, { query: { executionresultid: executionResultId } }));
+}
+
+/** The same by the result's fileReferenceID, through the deprecated endpoint older sites have. */
+export async function requestLegacyScriptLogTicket(client: QrsClient, taskId: string, fileReferenceId: string): Promise<string | undefined> {
+  return notFoundAsUndefined(() => client.get(`/qrs/reloadtask/${taskId}/scriptlog`, guidValueSchema, { query: { filereferenceid: fileReferenceId } }));
+}
+
+export async function downloadScriptLog(client: QrsClient, ticket: string): Promise<string> {
+  return client.getText(`/qrs/download/reloadtask/${ticket}/scriptlog.txt`);
+}
+
+async function notFoundAsUndefined<T>(read: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await read();
+  } catch (err) {
+    if (err instanceof QrsError && err.status === 404) return undefined;
+    throw err;
+  }
+}
+
+// ---------------------------------------------------------------- license rules (qrs-api.md §13)
+
+export async function readLicenseRules(client: QrsClient): Promise<SystemRule[]> {
+  return client.list('/qrs/systemrule/full', systemRuleSchema, filter.eq('category', 'License'));
+}
+
+export async function readSystemRule(client: QrsClient, id: string): Promise<SystemRule> {
+  return client.get(`/qrs/systemrule/${id}`, systemRuleSchema);
+}
+
+/** A full-rule PUT (implicit update: send the whole rule, with the modifiedDate last read). */
+export async function writeSystemRule(client: QrsClient, rule: SystemRule): Promise<SystemRule> {
+  return client.put(`/qrs/systemrule/${rule.id}`, rule, systemRuleSchema);
+}
+
+/** Which rules of this kind grant the user with this QRS id a group (or login access type). */
+export async function auditLicenseGrants(client: QrsClient, kind: LicenseRuleKind, userGuid: string): Promise<LicenseAudit> {
+  const body = { resourceType: LICENSE_RULE_KINDS[kind].resourceType, userFilter: filter.id('id', userGuid).text };
+  return client.post('/qrs/systemrule/license/audit', body, licenseAuditSchema);
 }

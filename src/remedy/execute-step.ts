@@ -6,7 +6,6 @@
  */
 import { parseAccount, sameAccount, accountFromUsername } from '../account.js';
 import type { QrsClient } from '../qrs/client.js';
-import { QrsError } from '../qrs/errors.js';
 import {
   allocationPath,
   createAllocation,
@@ -26,6 +25,8 @@ import { isRealDate } from '../qrs/schemas.js';
 import type { Step } from './steps.js';
 import { QrsfixError } from '../errors.js';
 import { connectionPassword } from './credential.js';
+import { executeRuleStep } from './license-steps.js';
+import { isStatus, isUncertain, updateEntity } from './update-entity.js';
 
 export interface StepOutcome {
   status: 'done' | 'already' | 'skipped';
@@ -37,37 +38,6 @@ export interface ExecuteOptions {
   password?: string;
   /** How many times a 409 is answered by re-reading and re-applying. */
   maxConflictRetries?: number;
-}
-
-function isStatus(err: unknown, status: number): boolean {
-  return err instanceof QrsError && err.status === status;
-}
-
-function isUncertain(err: unknown): boolean {
-  return err instanceof QrsError && err.uncertain && err.kind !== 'interrupted';
-}
-
-/** GET, change, PUT with the read modifiedDate; on 409 start over from a fresh GET. `modifiedDate`: what the write left. */
-async function updateEntity<T extends { modifiedDate: string }>(
-  read: () => Promise<T>,
-  change: (entity: T) => T | 'unchanged',
-  write: (entity: T) => Promise<{ modifiedDate: string }>,
-  maxConflictRetries: number,
-): Promise<{ changed: boolean; conflicts: number; modifiedDate?: string }> {
-  for (let conflicts = 0; ; conflicts++) {
-    const fresh = await read();
-    const next = change(fresh);
-    if (next === 'unchanged') return { changed: false, conflicts };
-    try {
-      const written = await write(next);
-      return { changed: true, conflicts, modifiedDate: written.modifiedDate };
-    } catch (err) {
-      if (isStatus(err, 409) && conflicts < maxConflictRetries) continue;
-      // A PUT whose answer was lost: the next loop's GET shows whether it landed.
-      if (isUncertain(err) && conflicts < maxConflictRetries) continue;
-      throw err;
-    }
-  }
 }
 
 function needPassword(password: string | undefined): string {
@@ -87,6 +57,9 @@ function conflictNote(conflicts: number): string {
 export async function executeStep(client: QrsClient, step: Step, opts: ExecuteOptions): Promise<StepOutcome> {
   const retries = opts.maxConflictRetries ?? 3;
   switch (step.kind) {
+    case 'exclude-from-license-rule':
+    case 'restore-license-rule':
+      return executeRuleStep(client, step, retries);
     case 'repoint-connection':
     case 'restore-connection': {
       const target = step.kind === 'repoint-connection' ? step.usernameAfter : step.usernameBefore;

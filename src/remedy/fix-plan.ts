@@ -9,6 +9,7 @@ import { QrsfixError, usageError } from '../errors.js';
 import { displayAccount, mergePlans, planEnsureRootAdmin, planLookAlikes, planRemoveAllocations, planRepoint, connectionIdentities } from './plan.js';
 import { isRootAdmin, type IdentityState, type Survey } from './survey.js';
 import type { Plan } from './steps.js';
+import { keptRuleWarnings, planRuleExclusions } from './rule-exclusion.js';
 
 export interface FixChoice {
   serviceAccount?: Account;
@@ -16,6 +17,18 @@ export interface FixChoice {
   monitorName?: string;
   removePass: boolean;
   updatePassword: boolean;
+  /** Leave license rules that grant the identities alone (the fix then warns). */
+  keepRules?: boolean;
+}
+
+export interface FixPlan {
+  plan: Plan;
+  serviceAccount?: Account;
+  serviceAccountName?: string;
+  /** What --keep-rules leaves in place. */
+  warnings: string[];
+  /** A monitor user the plan creates: its license rules can only be audited once it exists. */
+  checkRulesAfterCreate?: Account;
 }
 
 /** The service account: given, or the one identity the monitor connections run as (other than the monitor user). */
@@ -45,7 +58,16 @@ function stateOf(survey: Survey, account: Account): IdentityState {
   return survey.identities.get(accountKey(account)) ?? { account, user: undefined, allocations: [] };
 }
 
-export function planFix(survey: Survey, choice: FixChoice, now = new Date()): { plan: Plan; serviceAccount?: Account; serviceAccountName?: string } {
+/** The rule exclusions for these identities, or with --keep-rules the warnings of what stays. */
+function rulesPart(survey: Survey, states: IdentityState[], keep: boolean | undefined): { plan: Plan; warnings: string[] } {
+  if (keep) {
+    const warnings = keptRuleWarnings(survey.license, states);
+    return { plan: { steps: [], unchanged: warnings.length ? ['license rules: left alone (--keep-rules)'] : [], notes: [] }, warnings };
+  }
+  return { plan: planRuleExclusions(survey.license, states), warnings: [] };
+}
+
+export function planFix(survey: Survey, choice: FixChoice, now = new Date()): FixPlan {
   if (choice.removePass && !choice.monitorUser) throw usageError('--remove-pass goes with --monitor-user (without --monitor-user, fix removes the pass anyway)');
   const serviceAccount = resolveServiceAccount(survey, choice);
   if (choice.monitorUser && serviceAccount && sameAccount(choice.monitorUser, serviceAccount)) {
@@ -53,11 +75,12 @@ export function planFix(survey: Survey, choice: FixChoice, now = new Date()): { 
   }
   if (!choice.monitorUser) {
     const state = stateOf(survey, serviceAccount!);
-    const plan = mergePlans(planRemoveAllocations(state, now), planLookAlikes(survey.lookAlikes));
+    const rules = rulesPart(survey, [state], choice.keepRules);
+    const plan = mergePlans(rules.plan, planRemoveAllocations(state, now), planLookAlikes(survey.lookAlikes));
     if (state.user && !isRootAdmin(state.user.roles)) {
       plan.notes.push(`${displayAccount(state)} is not RootAdmin, which the monitor reloads need; add the role in the QMC, or use --monitor-user for a dedicated RootAdmin user`);
     }
-    return { plan, serviceAccount, serviceAccountName: displayAccount(state) };
+    return { plan, serviceAccount, serviceAccountName: displayAccount(state), warnings: rules.warnings };
   }
   const monitor = stateOf(survey, choice.monitorUser);
   const flagged = [monitor.user?.inactive && 'inactive', monitor.user?.blacklisted && 'blocked'].filter(Boolean);
@@ -66,6 +89,20 @@ export function planFix(survey: Survey, choice: FixChoice, now = new Date()): { 
   if (monitor.user) parts.push(planRemoveAllocations(monitor, now));
   parts.push(planRepoint(survey.connections, choice.monitorUser, choice.updatePassword), planLookAlikes(survey.lookAlikes));
   if (choice.removePass && serviceAccount) parts.push(planRemoveAllocations(stateOf(survey, serviceAccount), now));
+  const excluded = [monitor, ...(choice.removePass && serviceAccount ? [stateOf(survey, serviceAccount)] : [])];
+  const rules = rulesPart(survey, excluded, choice.keepRules);
+  parts.unshift(rules.plan);
+  const checkLater = !monitor.user && !choice.keepRules;
+  if (!monitor.user && choice.keepRules) {
+    rules.warnings.push(`--keep-rules: the license rules are not checked for ${formatAccount(choice.monitorUser)}; a rule that grants it access (one for every RootAdmin, say) gives it a pass at its first login, the next monitor reload`);
+  }
+  if (checkLater) {
+    parts.push({
+      steps: [],
+      unchanged: [],
+      notes: [`the license rules are audited for ${formatAccount(choice.monitorUser)} right after it is created; a rule that grants it access (e.g. one for every RootAdmin) is then changed to exclude it, each as a step of this journal`],
+    });
+  }
   const plan = mergePlans(...parts);
   // planEnsureRootAdmin's note about allocations is answered by the steps above.
   plan.notes = plan.notes.filter((n) => !n.includes('the monitor user should hold none'));
@@ -76,6 +113,12 @@ export function planFix(survey: Survey, choice: FixChoice, now = new Date()): { 
       plan.notes.push(`${displayAccount(service)} keeps its access allocation (add --remove-pass to free it too)`);
     }
   }
-  return { plan, serviceAccount, ...(serviceAccount ? { serviceAccountName: displayAccount(stateOf(survey, serviceAccount)) } : {}) };
+  return {
+    plan,
+    serviceAccount,
+    ...(serviceAccount ? { serviceAccountName: displayAccount(stateOf(survey, serviceAccount)) } : {}),
+    warnings: rules.warnings,
+    ...(checkLater ? { checkRulesAfterCreate: choice.monitorUser } : {}),
+  };
 }
 

@@ -72,6 +72,11 @@ export function touchedObjects(step: Step): TouchedObject[] {
       const kind = ALLOCATION_KINDS[step.allocationKind];
       return [user(step.userGuid, step.account), { type: kind.path.replace('/qrs/', ''), label: `${kind.label} of ${step.account}`, absent: { path: kind.path, filter: filter.id('user.id', step.userGuid).text } }];
     }
+    case 'exclude-from-license-rule':
+    case 'restore-license-rule': {
+      const id = guid(step.ruleId, 'ruleId');
+      return [{ type: 'systemrule', id, label: `license rule "${step.ruleName}"`, path: `/qrs/systemrule/${id}` }];
+    }
     default: {
       // A new kind of step fails to compile here until it says what it touches.
       const unknown: never = step;

@@ -9,7 +9,7 @@ import { QrsfixError } from '../errors.js';
 import { GUID_PATTERN } from '../qrs/schemas.js';
 import type { Journal, JournalStep } from './journal.js';
 
-const ID_FIELDS = ['userGuid', 'connectionId', 'allocationId'] as const;
+const ID_FIELDS = ['userGuid', 'connectionId', 'allocationId', 'ruleId'] as const;
 
 /** Refuses a journal holding an id that is not a GUID (it would go into a request path as is). */
 export function checkJournalIds(journal: Journal, file: string): void {

@@ -10,13 +10,14 @@ import { QrsError } from '../qrs/errors.js';
 import { findUser, listAllocationsOfUser, listConnectionsRunningAs, readAllocation, readConnection, readUser } from '../qrs/endpoints.js';
 import { ALLOCATION_KINDS, type AllocationKind } from '../qrs/schemas.js';
 import { mapLimit } from '../util/concurrency.js';
+import { readSystemRule } from '../qrs/endpoints.js';
 import type { Journal, JournalStep } from './journal.js';
 import { isRootAdmin } from './survey.js';
 import { emptyPlan } from './plan.js';
 import type { Plan, Step } from './steps.js';
 import { changedSince, checkJournalIds, mismatch } from './rollback-checks.js';
 
-const UNDOABLE = new Set(['create-user', 'add-root-admin', 'repoint-connection', 'remove-allocation']);
+const UNDOABLE = new Set(['create-user', 'add-root-admin', 'repoint-connection', 'remove-allocation', 'exclude-from-license-rule']);
 
 function isNotFound(err: unknown): boolean {
   return err instanceof QrsError && err.status === 404;
@@ -123,6 +124,21 @@ async function inverseOf(client: QrsClient, js: JournalStep, opts: RollbackOptio
       const held = await listAllocationsOfUser(client, kind, step.userGuid);
       if (held.some((h) => !h.quarantined)) return { unchanged: `${label} of ${step.account}: holds one again already` };
       return { step: { kind: 'allocate', allocationKind: kind, account: step.account, userGuid: step.userGuid } };
+    }
+    case 'exclude-from-license-rule': {
+      // What the run replaced and wrote (a 409 may have re-planned it), else what was planned.
+      const written = js.result?.conditionAfter ?? step.conditionAfter;
+      const before = js.result?.conditionBefore ?? step.conditionBefore;
+      const rule = await readOrNull(() => readSystemRule(client, step.ruleId));
+      const label = `license rule "${step.ruleName}"`;
+      if (!rule) return { unchanged: `${label}: no longer exists` };
+      if (rule.rule === before) return { unchanged: `${label}: has its old condition already` };
+      if (rule.rule !== written && !opts.force) {
+        return { held: `${label}: its condition is now ${rule.rule || '(empty)'}, not what the change wrote; not rolled back (--force puts the old condition back)` };
+      }
+      const held = heldBack(js, label, rule.modifiedDate, opts);
+      if (held) return { held };
+      return { step: { kind: 'restore-license-rule', ruleId: rule.id, ruleName: rule.name, licenseKind: step.licenseKind, conditionNow: rule.rule, conditionBefore: before } };
     }
     default:
       return {};

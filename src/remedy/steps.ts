@@ -4,6 +4,7 @@
  * (a password is only ever "(set)" here and is supplied at apply time).
  */
 import { ALLOCATION_KINDS, type AllocationKind } from '../qrs/schemas.js';
+import { LICENSE_RULE_KINDS, type LicenseRuleKind } from '../qrs/license-schemas.js';
 
 export type Step =
   | { kind: 'create-user'; account: string; name: string }
@@ -32,7 +33,28 @@ export type Step =
     }
   | { kind: 'remove-allocation'; allocationKind: AllocationKind; allocationId: string; account: string; userGuid: string; lastUsed: string | null }
   | { kind: 'reinstate-allocation'; allocationKind: AllocationKind; allocationId: string; account: string; userGuid: string }
-  | { kind: 'allocate'; allocationKind: AllocationKind; account: string; userGuid: string };
+  | { kind: 'allocate'; allocationKind: AllocationKind; account: string; userGuid: string }
+  | {
+      kind: 'exclude-from-license-rule';
+      ruleId: string;
+      ruleName: string;
+      licenseKind: LicenseRuleKind;
+      /** The identities excluded, and the clause that excludes each (same order). */
+      accounts: string[];
+      clauses: string[];
+      /** The condition as planned from; the one written is in the journal's result (a 409 re-plans it). */
+      conditionBefore: string;
+      conditionAfter: string;
+    }
+  | {
+      kind: 'restore-license-rule';
+      ruleId: string;
+      ruleName: string;
+      licenseKind: LicenseRuleKind;
+      /** What the fix wrote; the restore is skipped if the condition is no longer this. */
+      conditionNow: string;
+      conditionBefore: string;
+    };
 
 export interface Plan {
   steps: Step[];
@@ -74,6 +96,10 @@ export function describeStep(step: Step): string {
       return `${ALLOCATION_KINDS[step.allocationKind].label} ${step.allocationId} of ${step.account}: quarantined → reinstated`;
     case 'allocate':
       return `${ALLOCATION_KINDS[step.allocationKind].label} of ${step.account}: none → allocated`;
+    case 'exclude-from-license-rule':
+      return `license rule "${step.ruleName}"/${step.ruleId} (${LICENSE_RULE_KINDS[step.licenseKind].label}): condition ${step.conditionBefore || '(empty)'} → ${step.conditionAfter} (excludes ${step.accounts.join(', ')})`;
+    case 'restore-license-rule':
+      return `license rule "${step.ruleName}"/${step.ruleId} (${LICENSE_RULE_KINDS[step.licenseKind].label}): condition ${step.conditionNow} → ${step.conditionBefore || '(empty)'}`;
   }
 }
 
@@ -84,12 +110,14 @@ export function stepPhase(step: Step): number {
     case 'add-root-admin':
     case 'reinstate-allocation':
     case 'allocate':
+    case 'exclude-from-license-rule':
       return 0;
     case 'repoint-connection':
     case 'restore-connection':
       return 1;
     case 'remove-allocation':
     case 'remove-root-admin':
+    case 'restore-license-rule':
       return 2;
     case 'delete-user':
       return 3;

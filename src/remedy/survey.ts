@@ -10,6 +10,8 @@ import { accountFromUsername, accountKey, type Account } from '../account.js';
 import type { NameMatcher } from './match.js';
 import { LOCAL_HOSTS, factsNeeded, judgeConnection } from './genuine.js';
 import { QrsfixError } from '../errors.js';
+import { readLicenseRules } from '../qrs/endpoints.js';
+import { readLicenseGrants, type LicenseSurvey } from './license-survey.js';
 
 export interface HeldAllocation {
   kind: AllocationKind;
@@ -48,6 +50,8 @@ export interface Survey extends FoundConnections {
   about: About;
   /** Every account involved (connection identities and the extra ones asked for), by accountKey. */
   identities: Map<string, IdentityState>;
+  /** The license rules that grant the identities' QRS users something (by user id). */
+  license: LicenseSurvey;
 }
 
 export function isRootAdmin(roles: readonly string[]): boolean {
@@ -119,6 +123,8 @@ export async function readIdentities(client: QrsClient, accounts: Account[]): Pr
 }
 
 export async function surveySite(client: QrsClient, matcher: NameMatcher, extraAccounts: Account[] = [], include: readonly string[] = []): Promise<Survey> {
+  const rules = readLicenseRules(client);
+  rules.catch(() => undefined); // awaited below; not an unhandled rejection meanwhile
   const [about, found] = await Promise.all([readAbout(client), readConnections(client, matcher, include)]);
   const accounts = [...extraAccounts];
   for (const c of found.connections) {
@@ -126,5 +132,7 @@ export async function surveySite(client: QrsClient, matcher: NameMatcher, extraA
     if (a) accounts.push(a);
   }
   const identities = await readIdentities(client, accounts);
-  return { about, ...found, identities };
+  const userGuids = [...identities.values()].flatMap((s) => (s.user ? [s.user.id] : []));
+  const license = await readLicenseGrants(client, userGuids, rules);
+  return { about, ...found, identities, license };
 }

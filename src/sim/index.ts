@@ -64,6 +64,10 @@ export {
 export { XSRF_BODY } from './routes.js';
 export { KB_CENTRAL_NODE, addServerNode, serverNodes } from './server-nodes.js';
 export { HARVEST_URL, addLookAlike, type LookAlikeOptions } from './seed-look-alikes.js';
+export { isReadOnlyPost } from './routes-actions.js';
+export { KB_APP_IDS, KB_RULE_IDS, KB_TASK_IDS, addLicenseRule } from './seed-reloads.js';
+export { TASK_STATUS, ZERO_GUID, type ReloadStore } from './reload-state.js';
+export type { SystemRuleEntity } from './license-state.js';
 
 export interface SimOptions {
   /** Default 'kb'. 'large' totals include the kb seed's entities. */
@@ -82,6 +86,8 @@ export interface SimOptions {
   now?: () => Date;
   /** Validity of the server certificate (default: from a day ago, for a year), e.g. an expired one. */
   serverCertValidity?: { notBefore?: Date; notAfter?: Date };
+  /** Real milliseconds a reload lasts (default 400; the demo and tests keep it short). */
+  reloadMs?: number;
 }
 
 export interface SimHandle {
@@ -116,6 +122,7 @@ export async function startSimulator(opts: SimOptions = {}): Promise<SimHandle> 
   const site = opts.site ?? 'kb';
   if (site === 'kb') seedKb(state);
   else seedLarge(state, site);
+  if (opts.reloadMs !== undefined) state.reloads.reloadMs = opts.reloadMs;
 
   const [caKeys, serverKeys, clientKeys] = await keys;
   // Qlik names its site CA "<host>-CA" and its client certificate "QlikClient".

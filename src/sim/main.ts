@@ -6,7 +6,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { startSimulator, type SimOptions } from './index.js';
 
-const USAGE = `usage: node dist/sim/main.js [--port 4242] [--host 127.0.0.1] [--certs ./.sim-certs] [--latency <ms>] [--site kb|large]`;
+const USAGE = `usage: node dist/sim/main.js [--port 4242] [--host 127.0.0.1] [--certs ./.sim-certs] [--latency <ms>] [--site kb|large] [--reload-ms <ms>]`;
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n${USAGE}\n`);
@@ -29,6 +29,7 @@ async function main(): Promise<void> {
         certs: { type: 'string' },
         latency: { type: 'string' },
         site: { type: 'string' },
+        'reload-ms': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -44,12 +45,13 @@ async function main(): Promise<void> {
   const port = nonNegativeInt('port', values.port, 4242);
   if (port > 65535) fail(`--port must be at most 65535, got ${port}`);
   const latencyMs = nonNegativeInt('latency', values.latency, 0);
+  const reloadMs = nonNegativeInt('reload-ms', values['reload-ms'], 1500);
   const siteName = values.site ?? 'kb';
   if (siteName !== 'kb' && siteName !== 'large') fail(`--site must be kb or large, got "${siteName}"`);
   const site: SimOptions['site'] = siteName === 'kb' ? 'kb' : { kind: 'large', users: 100_000, allocations: 70_000, connections: 2_000 };
   const certsArg = values.certs ?? './.sim-certs';
 
-  const sim = await startSimulator({ port, host: values.host, certsDir: path.resolve(certsArg), latencyMs, site });
+  const sim = await startSimulator({ port, host: values.host, certsDir: path.resolve(certsArg), latencyMs, site, reloadMs });
   const shownCerts = values.certs ?? './.sim-certs';
   process.stdout.write(
     [

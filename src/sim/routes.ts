@@ -3,111 +3,15 @@
  * route set each entity type has (qrs-api.md §1.3, §2, §6). Pure apart from the state it mutates, so
  * the server around it only deals with sockets, latency and faults.
  */
-import type { IncomingHttpHeaders } from 'node:http';
 import { ENTITY_TYPES, HttpError, getById, normalizeBody, type EntityType, type Row } from './entities.js';
+import { ALL_PRIVILEGES, XRFKEY, XSRF_BODY, header, json, methodNotAllowed, param, parseJsonBody, parseQlikUser, parseQuery, text, type ParsedQuery, type SimRequest, type SimResponse } from './http-kit.js';
+import { routeAction } from './routes-actions.js';
 import { FilterSyntaxError } from './filter-parser.js';
 import { compileFilter, compileOrderBy } from './query.js';
 import type { BaseEntity, SimState } from './state.js';
 import { serverNodeType } from './server-nodes.js';
 
 const ROUTED_TYPES: ReadonlyMap<string, EntityType<BaseEntity>> = new Map([...ENTITY_TYPES, ['servernodeconfiguration', serverNodeType as unknown as EntityType<BaseEntity>]]);
-
-export interface SimRequest {
-  method: string;
-  pathname: string;
-  /** The query string without the leading '?', as sent. */
-  rawQuery: string;
-  headers: IncomingHttpHeaders;
-  body: string;
-}
-
-export interface SimResponse {
-  status: number;
-  headers: Record<string, string>;
-  body: string;
-}
-
-export const JSON_TYPE = 'application/json; charset=utf-8';
-export const TEXT_TYPE = 'text/plain; charset=utf-8';
-export const XSRF_BODY = 'XSRF prevention check failed. Possible XSRF discovered.';
-
-const XRFKEY = /^[0-9A-Za-z]{16}$/;
-const ALL_PRIVILEGES = ['create', 'read', 'update', 'delete', 'export', 'publish', 'change_owner', 'change_role', 'export_data', 'offline_access', 'distribute', 'duplicate', 'approve'];
-
-export function text(status: number, body: string, headers: Record<string, string> = {}): SimResponse {
-  const typed = Object.keys(headers).some((k) => k.toLowerCase() === 'content-type');
-  return { status, headers: typed ? { ...headers } : { 'Content-Type': TEXT_TYPE, ...headers }, body };
-}
-
-function json(status: number, data: unknown): SimResponse {
-  return { status, headers: { 'Content-Type': JSON_TYPE }, body: JSON.stringify(data) };
-}
-
-interface ParsedQuery {
-  params: Array<[string, string]>;
-  /** A part without '=': what a raw '&' inside a filter value leaves behind. */
-  missingValue: boolean;
-}
-
-function parseQuery(raw: string): ParsedQuery {
-  const params: Array<[string, string]> = [];
-  let missingValue = false;
-  for (const part of raw.split('&')) {
-    if (part === '') continue;
-    const eq = part.indexOf('=');
-    if (eq < 0) {
-      missingValue = true;
-      continue;
-    }
-    const decode = (s: string) => decodeURIComponent(s.replace(/\+/g, ' '));
-    params.push([decode(part.slice(0, eq)), decode(part.slice(eq + 1))]);
-  }
-  return { params, missingValue };
-}
-
-/** Query parameter names bind case-insensitively (ASP.NET), so `Xrfkey`, `xrfkey` and `XRFKEY` are one. */
-function param(q: ParsedQuery, name: string): string | undefined {
-  return q.params.find(([k]) => k.toLowerCase() === name)?.[1];
-}
-
-function header(headers: IncomingHttpHeaders, name: string): string | undefined {
-  const v = headers[name];
-  return Array.isArray(v) ? v[0] : v;
-}
-
-/** `UserDirectory=<dir>; UserId=<id>`, each part URL-encoded; returns `DIR\id` or undefined when malformed. */
-export function parseQlikUser(value: string | undefined): string | undefined {
-  if (!value) return undefined;
-  let dir: string | undefined;
-  let id: string | undefined;
-  for (const part of value.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq < 0) continue;
-    const key = part.slice(0, eq).trim().toLowerCase();
-    let v: string;
-    try {
-      v = decodeURIComponent(part.slice(eq + 1).trim());
-    } catch {
-      return undefined;
-    }
-    if (key === 'userdirectory') dir = v;
-    else if (key === 'userid') id = v;
-  }
-  return dir && id ? `${dir}\\${id}` : undefined;
-}
-
-function parseJsonBody(body: string): unknown {
-  if (body.trim() === '') throw new HttpError(400, 'Bad request: the request body is empty; a JSON entity is required.');
-  try {
-    return JSON.parse(body);
-  } catch {
-    throw new HttpError(400, 'Bad request: the request body is not valid JSON.');
-  }
-}
-
-function methodNotAllowed(method: string): SimResponse {
-  return text(405, `The requested resource does not support http method '${method}'.`);
-}
 
 function served(type: EntityType<BaseEntity>, state: SimState, e: BaseEntity, privileges: boolean): Row {
   const full = type.full(state, e);
@@ -146,7 +50,7 @@ function routeEntity(state: SimState, type: EntityType<BaseEntity>, req: SimRequ
 
   if (tail === undefined) {
     if (method === 'GET') return json(200, listRows(type, state, q, privileges).map((r) => type.condensed(r)));
-    if (method === 'POST') {
+    if (method === 'POST' && type.create) {
       const created = type.create(state, normalizeBody(type.shape, parseJsonBody(req.body)), caller);
       return json(201, served(type, state, created, privileges));
     }
@@ -169,11 +73,13 @@ function routeEntity(state: SimState, type: EntityType<BaseEntity>, req: SimRequ
     case 'GET':
       return json(200, served(type, state, stored, privileges));
     case 'PUT': {
+      if (!type.update) return methodNotAllowed(method);
       const body = normalizeBody(type.shape, parseJsonBody(req.body));
       checkPut(stored, body);
       return json(200, served(type, state, type.update(state, stored, body, caller), privileges));
     }
     case 'DELETE':
+      if (!type.remove) return methodNotAllowed(method);
       type.remove(state, stored, caller);
       return { status: 204, headers: {}, body: '' };
     default:
@@ -201,6 +107,8 @@ export function handle(state: SimState, req: SimRequest): SimResponse {
   const rest = path.slice('/qrs/'.length);
   try {
     if (rest === 'about') return req.method === 'GET' ? json(200, state.about) : methodNotAllowed(req.method);
+    const action = routeAction(state, req, q, rest);
+    if (action) return action;
     for (const [segment, type] of ROUTED_TYPES) {
       if (rest === segment) return routeEntity(state, type, req, q, undefined, caller);
       if (rest.startsWith(`${segment}/`)) return routeEntity(state, type, req, q, rest.slice(segment.length + 1), caller);
@@ -212,3 +120,5 @@ export function handle(state: SimState, req: SimRequest): SimResponse {
     throw err;
   }
 }
+
+export { JSON_TYPE, TEXT_TYPE, XSRF_BODY, parseQlikUser, text, type SimRequest, type SimResponse } from './http-kit.js';

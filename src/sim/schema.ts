@@ -118,3 +118,108 @@ export function canonicalKey(shape: Shape, key: string): string {
   const lower = key.toLowerCase();
   return Object.keys(shape).find((k) => k.toLowerCase() === lower) ?? key;
 }
+
+const STREAM_CONDENSED: Shape = { id: 'guid', name: 'string', privileges: { array: 'string' } };
+
+export const APP_CONDENSED_SHAPE: Shape = {
+  id: 'guid',
+  privileges: { array: 'string' },
+  name: 'string',
+  appId: 'string',
+  publishTime: 'date',
+  published: 'bool',
+  stream: { object: STREAM_CONDENSED },
+  savedInProductVersion: 'string',
+};
+
+export const APP_SHAPE: Shape = {
+  ...BASE,
+  ...APP_CONDENSED_SHAPE,
+  owner: { object: USER_CONDENSED_SHAPE },
+  fileSize: 'int',
+  lastReloadTime: 'date',
+  description: 'string',
+  tags: { array: { object: TAG } },
+  customProperties: { array: { object: CUSTOM_PROPERTY_VALUE } },
+};
+
+const DETAIL: Shape = { id: 'guid', privileges: { array: 'string' }, detailsType: 'int', message: 'string', detailCreatedDate: 'date' };
+
+export const EXECUTION_RESULT_CONDENSED_SHAPE: Shape = {
+  id: 'guid',
+  privileges: { array: 'string' },
+  executingNodeName: 'string',
+  status: 'int',
+  startTime: 'date',
+  stopTime: 'date',
+  duration: 'int',
+  fileReferenceID: 'guid',
+  scriptLogAvailable: 'bool',
+  details: { array: { object: DETAIL } },
+  scriptLogLocation: 'string',
+  scriptLogSize: 'int',
+};
+
+export const EXECUTION_RESULT_SHAPE: Shape = {
+  ...BASE,
+  ...EXECUTION_RESULT_CONDENSED_SHAPE,
+  taskID: 'guid',
+  executionID: 'guid',
+  appID: 'guid',
+  executingNodeID: 'guid',
+};
+
+export const RELOAD_TASK_SHAPE: Shape = {
+  ...BASE,
+  customProperties: { array: { object: CUSTOM_PROPERTY_VALUE } },
+  name: 'string',
+  taskType: 'int',
+  enabled: 'bool',
+  taskSessionTimeout: 'int',
+  maxRetries: 'int',
+  tags: { array: { object: TAG } },
+  app: { object: APP_CONDENSED_SHAPE },
+  isManuallyTriggered: 'bool',
+  operational: { object: { id: 'guid', privileges: { array: 'string' }, lastExecutionResult: { object: EXECUTION_RESULT_CONDENSED_SHAPE }, nextExecution: 'date' } },
+  isPartialReload: 'bool',
+};
+
+export const EXECUTION_SESSION_SHAPE: Shape = {
+  ...BASE,
+  executingNode: { object: { id: 'guid', name: 'string', hostName: 'string', privileges: { array: 'string' } } },
+  executionResult: { object: EXECUTION_RESULT_CONDENSED_SHAPE },
+  abortAt: 'date',
+  retries: 'int',
+  abortReason: 'int',
+  app: { object: APP_CONDENSED_SHAPE },
+  user: 'string',
+  reloadTask: { object: { id: 'guid', name: 'string', taskType: 'int', enabled: 'bool', privileges: { array: 'string' } } },
+};
+
+export const SYSTEM_RULE_SHAPE: Shape = {
+  ...BASE,
+  category: 'string',
+  subcategory: 'string',
+  type: 'string',
+  name: 'string',
+  rule: 'string',
+  resourceFilter: 'string',
+  actions: 'int',
+  comment: 'string',
+  disabled: 'bool',
+  ruleContext: 'int',
+  seedId: 'guid',
+  version: 'int',
+  tags: { array: { object: TAG } },
+};
+
+export const ACCESS_GROUP_SHAPE: Shape = { ...BASE, name: 'string' };
+
+export const LOGIN_ACCESS_TYPE_SHAPE: Shape = {
+  ...BASE,
+  name: 'string',
+  usedAccessTypes: 'int',
+  remainingAccessTypes: 'int',
+  assignedAccessTypes: 'int',
+  assignedTokens: 'int',
+};

@@ -6,7 +6,8 @@
  *
  * Ids are stable across runs (derived from names), so tests and snapshots can name them.
  */
-import crypto from 'node:crypto';
+import { stableId } from './seed-ids.js';
+import { seedReloads } from './seed-reloads.js';
 import { QMC_EDITOR, type AllocationKind, type SimState, type UserEntity } from './state.js';
 
 /** Secrets held by the seed's data connections; tests scan the CLI's output and files for them. */
@@ -20,6 +21,8 @@ export const KB_SECRETS = {
   /** MONITOR_APPS_REST_legacy_export's blob secret. */
   legacyPassword: 'Legacy#Export2016',
 } as const;
+
+export { stableId };
 
 export const KB_SERVICE_ACCOUNT = { directory: 'DOMAIN', userId: 'qvservice' } as const;
 
@@ -52,15 +55,6 @@ export const KB_OTHER_CONNECTIONS = {
   /** Matches `name sw 'monitor_apps_REST_'` (QRS compares case-insensitively) but is not a monitor connection. */
   legacyExport: 'MONITOR_APPS_REST_legacy_export',
 } as const;
-
-/** A GUID derived from a label (SHA-1 name-based, RFC 4122 version 5 layout). */
-export function stableId(label: string): string {
-  const h = crypto.createHash('sha1').update(`qrsfix-sim:${label}`).digest();
-  h[6] = (h[6]! & 0x0f) | 0x50;
-  h[8] = (h[8]! & 0x3f) | 0x80;
-  const x = h.subarray(0, 16).toString('hex');
-  return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
-}
 
 interface SeedUser {
   key: string;
@@ -270,4 +264,7 @@ export function seedKb(state: SimState): void {
     password: restBlob(KB_SECRETS.legacyPassword),
     created: '2018-04-11T08:45:00.000Z',
   });
+
+  state.setDirectoryPassword(`${KB_SERVICE_ACCOUNT.directory}\\${KB_SERVICE_ACCOUNT.userId}`, KB_SECRETS.monitorPassword);
+  seedReloads(state, { repository, jdoe: users.jdoe! });
 }

@@ -7,6 +7,7 @@ import https from 'node:https';
 import type net from 'node:net';
 import { Faults } from './faults.js';
 import { handle, text, type SimResponse } from './routes.js';
+import { isReadOnlyPost } from './routes-actions.js';
 import type { SimState } from './state.js';
 
 export interface RequestRecord {
@@ -143,7 +144,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     opts.requests.push(record);
     const load = opts.load;
     if (load) {
-      const write = method !== 'GET';
+      const write = method !== 'GET' && !isReadOnlyPost(method, pathname);
       load.inFlight++;
       load.peakInFlight = Math.max(load.peakInFlight, load.inFlight);
       if (write) {

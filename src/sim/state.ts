@@ -5,6 +5,8 @@
  * from `users` when served, as QRS's join would.
  */
 import crypto from 'node:crypto';
+import { LicenseStore } from './license-state.js';
+import { ReloadStore } from './reload-state.js';
 
 /** QRS's "no date" (.NET SqlDateTime.MinValue): never used, not quarantined. */
 export const NO_DATE = '1753-01-01T00:00:00.000Z';
@@ -96,6 +98,12 @@ export const SCHEMA_PATHS = {
   allocation: { user: 'License.UserAccessType', professional: 'License.ProfessionalAccessType', analyzer: 'License.AnalyzerAccessType' },
 } as const;
 
+/** What a user has that neither a POST body nor a seed gave it (QRS's defaults, implicit update). */
+export function userDefaults(directory: string, name: string) {
+  const lists = { customProperties: [] as unknown[], roles: [] as string[], attributes: [] as unknown[], tags: [] as TagCondensed[], favorites: [] as string[] };
+  return { ...lists, userDirectoryConnectorName: directory, name, inactive: false, removedExternally: false, blacklisted: false, deleteProhibited: false };
+}
+
 /** The identity the simulator writes as `modifiedByUserName` when a test edits behind the client's back. */
 export const QMC_EDITOR = 'INTERNAL\\sa_repository';
 
@@ -111,6 +119,10 @@ export class SimState {
     analyzer: new Map(),
   };
   readonly connections = new Map<string, DataConnectionEntity>();
+  readonly reloads = new ReloadStore();
+  readonly license = new LicenseStore();
+  /** The Windows directory behind the proxy: `DIR\\id` (lower case) → password, for the reloads' logins. */
+  readonly directory = new Map<string, string>();
   about: AboutInfo = {
     buildVersion: '36.25.2.0',
     buildDate: '8/14/2024 1:13:37 PM',
@@ -134,6 +146,10 @@ export class SimState {
 
   newId(): string {
     return crypto.randomUUID();
+  }
+
+  setDirectoryPassword(account: string, password: string): void {
+    this.directory.set(account.toLowerCase(), password);
   }
 
   /** Case-insensitive, like QRS's uniqueness on userDirectory + userId. */
@@ -185,17 +201,7 @@ export class SimState {
       modifiedByUserName: QMC_EDITOR,
       schemaPath: SCHEMA_PATHS.user,
       privileges: null,
-      customProperties: [],
-      userDirectoryConnectorName: input.userDirectory,
-      name: input.userId,
-      roles: [],
-      attributes: [],
-      inactive: false,
-      removedExternally: false,
-      blacklisted: false,
-      deleteProhibited: false,
-      tags: [],
-      favorites: [],
+      ...userDefaults(input.userDirectory, input.userId),
       ...input,
     };
     this.users.set(user.id, user);

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
-import { startSimulator, type RequestRecord, type SimHandle } from '../../src/sim/index.js';
+import { isReadOnlyPost, startSimulator, type RequestRecord, type SimHandle } from '../../src/sim/index.js';
 import { qrsfix, type Run, type RunOptions } from './cli.js';
 
 export interface Site {
@@ -12,7 +12,7 @@ export interface Site {
   dir: string;
   /** The CLI with the simulator's connection flags appended, run in `dir`. */
   run(args: string[], opts?: RunOptions): Promise<Run>;
-  /** The requests that were not GETs, since the last resetRequests(). */
+  /** The requests that may change something (not GETs, not the license audit), since the last resetRequests(). */
   writes(): RequestRecord[];
 }
 
@@ -26,13 +26,13 @@ function siteWithHooks(name: string, env: Record<string, string>): { site: Site;
       return qrsfix([...args, ...site.sim.flags], { cwd: site.dir, ...opts, env: { ...env, ...opts.env } });
     },
     writes() {
-      return site.sim.requests.filter((q) => q.method !== 'GET');
+      return site.sim.requests.filter((q) => q.method !== 'GET' && !isReadOnlyPost(q.method, q.path));
     },
   } as Site;
   return {
     site,
     async start() {
-      site.sim = await startSimulator({ site: 'kb' });
+      site.sim = await startSimulator({ site: 'kb', reloadMs: 60 });
       site.dir = await mkdtemp(path.join(tmpdir(), `qrsfix-${name}-`));
     },
     async stop() {
