@@ -120,7 +120,8 @@ export function buildProgram({ load = importCommand, onExit = (c) => (process.ex
           .description('prove the fix: reload the published monitoring apps, read their script logs, audit again')
           .addOption(serviceAccount('also report this account in full in the audit'))
           .option('--no-reload', 'start nothing: judge each task by its last run and script log')
-          .option('--journal <file>', 'the journal to compare the last runs with (default: the newest in the journal folder)'),
+          .option('--journal <file>', 'the journal to compare the last runs with (default: the newest in the journal folder)')
+          .addOption(envOption('QRSFIX_JOURNAL_DIR', 'the journal folder to look in')),
       ),
     ),
     'the verify report',

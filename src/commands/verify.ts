@@ -4,7 +4,7 @@
  */
 import { EXIT, usageError } from '../errors.js';
 import type { QrsClient } from '../qrs/client.js';
-import { journalFolder } from '../remedy/journal.js';
+import { journalDir } from './journal-dir.js';
 import { reportFormat, writeReport, type Renderers } from '../output/report.js';
 import { info } from '../output/stdio.js';
 import { renderVerifyMarkdown, renderVerifyText } from '../output/verify-report.js';
@@ -19,6 +19,8 @@ export interface VerifyFlags extends CommonFlags {
   reload?: boolean;
   journal?: string;
   serviceAccount?: string;
+  /** QRSFIX_JOURNAL_DIR, read through commander. */
+  envQrsfixJournalDir?: string;
 }
 
 export const DEFAULT_WAIT_SECONDS = 900;
@@ -50,7 +52,7 @@ export async function runVerify(client: QrsClient, flags: VerifyFlags): Promise<
   const { host, port } = client.config;
   const reload = flags.reload !== false;
   const apps = appNames(flags.apps);
-  const newestChange = newestChangeIn(flags.journal ? [flags.journal] : journalsIn(journalFolder()), host, port);
+  const newestChange = newestChangeIn(flags.journal ? [flags.journal] : journalsIn(journalDir(flags.envQrsfixJournalDir)), host, port);
   info(reload ? `starting the reload tasks of the published apps ${apps.join(', ')} on ${client.baseUrl} …` : `reading the last runs of ${apps.join(', ')} on ${client.baseUrl} …`);
   return verifySite(client, {
     apps,
