@@ -9,6 +9,7 @@ import { DEFAULTS } from './defaults.js';
 import { VERSION } from './version.js';
 import { commandLine } from './util/shell.js';
 import { changeTicket, fleetAudit } from './workflow-help.js';
+import { addVerifyCommand, addVerifyOptions } from './program-verify.js';
 import { addConnectionOptions, addLoggingOptions, addOutputOptions, addReportOptions, envOption, envOptionsFromArgv } from './commands/options.js';
 
 // Each command module validates its own arguments; commander hands them over untyped.
@@ -107,34 +108,7 @@ export function buildProgram({ load = importCommand, onExit = (c) => (process.ex
     )
     .action(action('audit'));
 
-  const verifyOptions = (cmd: Command, prefix = '') =>
-    cmd
-      .option('--apps <names>', `${prefix}the published apps whose reload tasks to run, comma-separated`, 'License Monitor,Operations Monitor')
-      .option('--wait <seconds>', `${prefix}stop waiting for the reloads after this long (they go on running; exit 2)`, '900');
-
-  addOutputOptions(
-    addConnectionOptions(
-      verifyOptions(
-        program
-          .command('verify')
-          .description('prove the fix: reload the published monitoring apps, read their script logs, audit again')
-          .addOption(serviceAccount('also report this account in full in the audit'))
-          .option('--no-reload', 'start nothing: judge each task by its last run and script log')
-          .option('--journal <file>', 'the journal to compare the last runs with (default: the newest in the journal folder)')
-          .addOption(envOption('QRSFIX_JOURNAL_DIR', 'the journal folder to look in')),
-      ),
-    ),
-    'the verify report',
-  )
-    .addHelpText(
-      'after',
-      examples(
-        [['verify', '--host', host], 'reload License Monitor and Operations Monitor, read their logs, audit again'],
-        [['verify', '--host', host, '--apps', 'License Monitor,Operations Monitor,Log Monitor', '--wait', '1800'], 'more apps, a longer wait'],
-        [['verify', '--host', host, '--no-reload'], 'judge the last runs only (were they after the fix?)'],
-      ),
-    )
-    .action(action('verify'));
+  addVerifyCommand(program, serviceAccount('also report this account in full in the audit'), examples).action(action('verify'));
 
   const change = (cmd: Command, withPassword: boolean, journalOf = 'this change', planOut = true) => {
     if (planOut) {
@@ -228,7 +202,7 @@ export function buildProgram({ load = importCommand, onExit = (c) => (process.ex
       ),
     )
     .action(action('fix'));
-  verifyOptions(program.commands.find((c) => c.name() === 'fix')!, 'with --verify: ');
+  addVerifyOptions(program.commands.find((c) => c.name() === 'fix')!, 'with --verify: ');
 
   change(
     program

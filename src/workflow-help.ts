@@ -11,7 +11,7 @@ export function changeTicket(): string {
     `  ${commandLine(['show-plan', plan, '--format', 'markdown', '--out', 'chg-1042.md'])}   # attach to the ticket`,
     '  # … approval …',
     `  ${commandLine(['apply', plan, '--site', 'prod'])}   # in the window; refused if the site changed since`,
-    `  ${commandLine(['audit', '--site', 'prod'])}   # verify: nothing to fix; then reload the monitoring apps`,
+    `  ${commandLine(['verify', '--site', 'prod'])}   # reload the monitoring apps, read their logs, audit again: proven?`,
   ].join('\n');
 }
 
