@@ -57,6 +57,7 @@ describe('qrsfix audit on the KB site', () => {
     expect(md).toBe(r.stdout);
     expect(md).toMatch(/^#/m);
     expect(md).toContain('| monitor_apps_REST_app |');
+    expect(md).toContain('## License rules that grant these accounts at their next login');
     expect(r.stderr).toContain(`report written to ${file}`);
     expect(leakedSecrets(Object.values(KB_SECRETS), [], filesUnder(site.dir))).toEqual([]);
   });

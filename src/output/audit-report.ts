@@ -32,6 +32,12 @@ function lookAlikeRows(r: AuditReport): string[][] {
 
 const IDENTITY_HEAD = ['Account', 'QRS user', 'Roles', 'Monitor connections', 'Access allocations'];
 
+const RULE_HEAD = ['Account', 'Rule', 'Access', 'Condition'];
+
+function ruleRows(r: AuditReport): string[][] {
+  return r.identities.flatMap((i) => i.licenseRules.map((g) => [i.account, g.rule, `${g.label} (${g.group})`, g.condition ?? '?']));
+}
+
 export function renderAuditText(r: AuditReport): string {
   const out: string[] = [];
   out.push(oneLine(`Qlik Sense site ${r.site.host}:${r.site.port}, QRS build ${r.site.buildVersion}${r.site.buildDate ? ` (${r.site.buildDate})` : ''}`));
@@ -52,10 +58,9 @@ export function renderAuditText(r: AuditReport): string {
   out.push('Identities');
   out.push(textTable(IDENTITY_HEAD, identityRows(r)));
   out.push('');
-  const granted = r.identities.filter((i) => i.licenseRules.length);
-  if (granted.length) {
+  if (ruleRows(r).length) {
     out.push('License rules that grant these accounts at their next login');
-    out.push(textTable(['Account', 'Rule', 'Access', 'Condition'], granted.flatMap((i) => i.licenseRules.map((g) => [i.account, g.rule, `${g.label} (${g.group})`, g.condition ?? '?']))));
+    out.push(textTable(RULE_HEAD, ruleRows(r)));
     out.push('');
   }
   if (r.findings.length === 0) {
@@ -95,6 +100,7 @@ export function renderAuditMarkdown(r: AuditReport): string {
   out.push('');
   out.push(markdownTable(IDENTITY_HEAD, identityRows(r)));
   out.push('');
+  if (ruleRows(r).length) out.push('## License rules that grant these accounts at their next login', '', markdownTable(RULE_HEAD, ruleRows(r)), '');
   out.push('## Findings');
   out.push('');
   if (r.findings.length === 0) out.push('None.');

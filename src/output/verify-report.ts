@@ -2,13 +2,9 @@
 import { stripControl } from '../verify/script-log.js';
 import type { VerifyReport } from '../verify/verify.js';
 import { markdownTable, shortTime, textTable } from './table.js';
+import { escapeHtml } from '../util/sanitize.js';
 
 const clean = (s: string | null | undefined) => stripControl(s ?? '');
-
-/** Text from the server as Markdown that renders as that text: HTML and Markdown syntax escaped. */
-function escapeMarkdown(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/([\\`*_[\]#!~])/g, '\\$1');
-}
 
 export function renderVerifyText(r: VerifyReport, site: string): string {
   const out: string[] = [];
@@ -50,14 +46,14 @@ export function renderVerifyText(r: VerifyReport, site: string): string {
 }
 
 export function renderVerifyMarkdown(r: VerifyReport, site: string): string {
-  const md = (s: string | null | undefined) => escapeMarkdown(clean(s));
+  const md = (s: string | null | undefined) => escapeHtml(clean(s));
   const out: string[] = [`# qrsfix verify: ${md(site)}`, ''];
   out.push(`- Verdict: **${r.verdict === 'proven' ? 'proven' : 'not proven'}**`);
   out.push(`- ${r.reloaded ? 'Reloaded' : 'Last runs of'} the tasks of the published apps ${r.apps.map(md).join(', ')}`);
   if (r.newestChange) out.push(`- Newest change by qrsfix: ${r.newestChange.at}`);
   out.push('');
   if (r.tasks.length) {
-    const rows = r.tasks.map((t) => [md(t.task), md(t.app), t.status ?? t.outcome, t.startTime ?? '', t.stopTime ?? '', t.rowsFetched === null ? '' : String(t.rowsFetched), String(t.errorLines.length)]);
+    const rows = r.tasks.map((t) => [clean(t.task), clean(t.app), t.status ?? t.outcome, t.startTime ?? '', t.stopTime ?? '', t.rowsFetched === null ? '' : String(t.rowsFetched), String(t.errorLines.length)]);
     out.push(markdownTable(['Task', 'App', 'Status', 'Started', 'Ended', 'Rows fetched', 'Error lines'], rows), '');
   }
   for (const t of r.tasks.filter((x) => x.errorLines.length)) {
