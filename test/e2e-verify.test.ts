@@ -114,6 +114,17 @@ describe('verify', () => {
     expect(site.sim.state.allocationOf('professional', site.sim.state.findUser('DOMAIN', 'qlikmonitor')!.id)).toBeUndefined();
   });
 
+  it('a saved plan for a new monitor user: apply audits its license rules once the user exists, as the plan says', async () => {
+    const rule = addLicenseRule(site.sim.state, 'user', 'RootAdmins get user access', '((user.roles="RootAdmin"))');
+    site.sim.state.setDirectoryPassword('DOMAIN\\qlikmonitor', PASSWORD);
+    const planned = await run(['fix', '--monitor-user', 'DOMAIN\\qlikmonitor', '--plan-out', 'chg.json'], { env: { QRSFIX_PASSWORD: PASSWORD } });
+    expect(planned.code, planned.stderr).toBe(0);
+    const applied = await run(['apply', 'chg.json', '--yes'], { env: { QRSFIX_PASSWORD: PASSWORD } });
+    expect(applied.code, applied.stderr).toBe(0);
+    expect(site.sim.state.license.rules.get(rule.id)!.rule).toContain('user.userId!="qlikmonitor"');
+    expect((await run(['verify'])).code).toBe(0);
+  });
+
   it('--keep-rules warns, and the next reload hands the monitor user a pass: not proven', async () => {
     addLicenseRule(site.sim.state, 'user', 'RootAdmins get user access', '((user.roles="RootAdmin"))');
     const fixed = await fixOption2(PASSWORD, ['--keep-rules']);

@@ -8,7 +8,8 @@ import { readPlanFile } from '../remedy/plan-file.js';
 import { differenceLine, planDifferences } from '../remedy/plan-check.js';
 import { info } from '../output/stdio.js';
 import { runChange, type ChangeFlags } from './change.js';
-import { closingAudit } from './fix.js';
+import { closingAudit, planRulesOfNewUser } from './fix.js';
+import { parseAccount } from '../account.js';
 import { applyCommandLine } from './plan-out.js';
 import { withClient } from './session.js';
 import { connectionArgs, suggester } from './suggest.js';
@@ -26,6 +27,9 @@ export async function run(file: string, flags: ChangeFlags): Promise<number> {
       );
     }
     info(`the site is as the plan saw it (${saved.objects.length} objects checked): applying the ${saved.plan.steps.length} planned steps`);
+    // The approved plan says the license rules of the user it creates are audited once it exists: so they are.
+    const created = saved.plan.steps.find((s) => s.kind === 'create-user');
+    const checkRules = created && saved.plan.notes.some((n) => n.startsWith('the license rules are audited for')) ? parseAccount(created.account) : undefined;
     return await runChange(client, flags, {
       command: saved.command,
       suggest: suggester(client.config),
@@ -37,6 +41,7 @@ export async function run(file: string, flags: ChangeFlags): Promise<number> {
       about: { buildVersion: saved.site.buildVersion },
       ...(saved.passwordOf ? { passwordOf: saved.passwordOf } : {}),
       ...(saved.command === 'fix' ? { verify: closingAudit(client, saved.serviceAccount) } : {}),
+      ...(checkRules ? { followUp: () => planRulesOfNewUser(client, checkRules) } : {}),
       nextSteps: saved.nextSteps,
     });
   });

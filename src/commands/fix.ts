@@ -114,7 +114,7 @@ export async function runFix(client: QrsClient, flags: FixFlags): Promise<number
 }
 
 /** A monitor user the fix just created: which license rules grant it, and the steps that exclude it. */
-async function planRulesOfNewUser(client: QrsClient, account: Account): Promise<Plan> {
+export async function planRulesOfNewUser(client: QrsClient, account: Account): Promise<Plan> {
   const state = (await readIdentities(client, [account])).get(accountKey(account));
   if (!state?.user) return emptyPlan();
   progress(`auditing the license rules for ${formatAccount(account)}, now that it exists …`);
