@@ -147,6 +147,19 @@ describe('apply', () => {
     expect(journal.steps.map((s: { step: unknown }) => s.step)).toEqual((await readPlan()).plan.steps);
     expect(site.sim.state.findConnection('monitor_apps_REST_app')!.password).toContain(PASSWORD);
     expect(leakedSecrets([PASSWORD], [r.stdout, r.stderr], filesUnder(site.dir))).toEqual([]);
+    // Its journal rolls back like any fix's.
+    const back = await run(['rollback', 'chg-1042-journal.json', '--yes'], { env: { QRSFIX_PASSWORD: 'previous-pw' } });
+    expect(back.code, back.stderr).toBe(0);
+    expect(site.sim.state.findConnection('monitor_apps_REST_app')!.username).toBe('domain\\qvservice');
+    expect(site.sim.state.findUser('DOMAIN', 'qlikmonitor')).toBeUndefined();
+  });
+
+  it('without a terminal and without --yes it refuses and changes nothing, as fix does', async () => {
+    await planFix2();
+    const r = await run(['apply', 'chg-1042.json'], { env: { QRSFIX_PASSWORD: PASSWORD } });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('no terminal to confirm');
+    expect(site.writes()).toEqual([]);
   });
 
   it('refuses a second apply of the same plan, naming the objects the first one changed', async () => {
