@@ -190,6 +190,21 @@ describe('apply', () => {
     expect(site.writes()).toEqual([]);
   });
 
+  it('checks again once confirmed, just before the first write: a change made meanwhile refuses it', async () => {
+    await planFix2();
+    const task = site.sim.state.findConnection('monitor_apps_REST_task')!;
+    let aboutReads = 0;
+    // The second check starts with /qrs/about: the connection is edited just then, after the first check passed.
+    site.sim.faults.add({ method: 'GET', path: '/qrs/about', times: 2, action: { kind: 'edit', apply: (state) => ++aboutReads === 2 && state.touch(task) } });
+    const r = await run(['apply', 'chg-1042.json', '--yes'], { env: { QRSFIX_PASSWORD: PASSWORD } });
+    expect(r.code).toBe(1);
+    expect(aboutReads, r.stderr).toBe(2);
+    expect(r.stderr).toContain('the site is as the plan saw it');
+    expect(r.stderr).toMatch(/- data connection monitor_apps_REST_task \([0-9a-f-]+\): changed since the plan was made/);
+    expect(site.writes()).toEqual([]);
+    expect(journals()).toEqual([]);
+  });
+
   it('refuses when an allocation the plan removes is gone', async () => {
     const planned = await run(['remove-pass', '--user', 'DOMAIN\\qvservice', '--plan-out', 'chg-1042.json']);
     expect(planned.code).toBe(0);

@@ -17,16 +17,20 @@ import { connectionArgs, suggester } from './suggest.js';
 export async function run(file: string, flags: ChangeFlags): Promise<number> {
   const saved = readPlanFile(file);
   return withClient(flags, async (client) => {
-    info(`checking ${client.baseUrl} against the plan ${file} (${saved.digest}) …`);
-    const differences = await planDifferences(client, saved);
-    if (differences.length) {
-      throw new QrsfixError(
-        'refused',
-        [`the plan ${file} is stale: the site is not as the plan saw it (${differences.length} difference${differences.length === 1 ? '' : 's'}); nothing was changed`, ...differences.map((d) => `  - ${differenceLine(d)}`)].join('\n'),
-        `make a new plan and have it approved: ${saved.commandLine} --plan-out <new file>`,
-      );
-    }
-    info(`the site is as the plan saw it (${saved.objects.length} objects checked): applying the ${saved.plan.steps.length} planned steps`);
+    const ensureCurrent = async () => {
+      info(`checking ${client.baseUrl} against the plan ${file} (${saved.digest}) …`);
+      const differences = await planDifferences(client, saved);
+      if (differences.length) {
+        throw new QrsfixError(
+          'refused',
+          [`the plan ${file} is stale: the site is not as the plan saw it (${differences.length} difference${differences.length === 1 ? '' : 's'}); nothing was changed`, ...differences.map((d) => `  - ${differenceLine(d)}`)].join('\n'),
+          `make a new plan and have it approved: ${saved.commandLine} --plan-out <new file>`,
+        );
+      }
+      info(`the site is as the plan saw it (${saved.objects.length} objects checked)`);
+    };
+    await ensureCurrent();
+    info(`applying the ${saved.plan.steps.length} planned steps`);
     // The approved plan says the license rules of the user it creates are audited once it exists: so they are.
     const created = saved.plan.steps.find((s) => s.kind === 'create-user');
     const checkRules = created && saved.plan.notes.some((n) => n.startsWith('the license rules are audited for')) ? parseAccount(created.account) : undefined;
@@ -43,6 +47,8 @@ export async function run(file: string, flags: ChangeFlags): Promise<number> {
       ...(saved.command === 'fix' ? { verify: closingAudit(client, saved.serviceAccount) } : {}),
       ...(checkRules ? { followUp: () => planRulesOfNewUser(client, checkRules) } : {}),
       nextSteps: saved.nextSteps,
+      // Again once confirmed and under the site lock: a prompt can wait long, and another admin may apply meanwhile.
+      beforeWrites: ensureCurrent,
     });
   });
 }

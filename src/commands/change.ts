@@ -55,6 +55,8 @@ export interface ChangeRequest {
   serviceAccount?: string;
   /** The command line that applies this plan, when it is not `rerun` (a saved plan's `qrsfix apply`). */
   applyCommand?: string;
+  /** Runs once confirmed, under the site lock, before the journal and the first write; throws to refuse. */
+  beforeWrites?: () => Promise<void>;
 }
 
 /** The dry run's command line to apply it: the same flags, with the ones a real run needs kept. */
@@ -130,6 +132,7 @@ async function applyChange(client: QrsClient, flags: ChangeFlags, req: ChangeReq
     info('Not confirmed: nothing was changed.');
     return EXIT.error;
   }
+  await req.beforeWrites?.();
 
   const now = new Date().toISOString();
   const journal: Journal = {
