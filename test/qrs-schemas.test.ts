@@ -131,3 +131,13 @@ describe('QRS "no date"', () => {
     expect(isRealDate('2024-05-02T08:00:00.000Z')).toBe(true);
   });
 });
+
+describe('untrusted values in answers', () => {
+  it('ids must be GUIDs: a path in disguise is refused', async () => {
+    const { dataConnectionSchema, userSchema } = await import('../src/qrs/schemas.js');
+    const base = { name: 'x', connectionstring: 'y', modifiedDate: '2024-05-02T08:00:00.000Z' };
+    expect(dataConnectionSchema.safeParse({ ...base, id: '../user/3f1e9a4c-1111-4222-8333-444455556666' }).success).toBe(false);
+    expect(dataConnectionSchema.safeParse({ ...base, id: '3F1E9A4C-1111-4222-8333-444455556666' }).success).toBe(true);
+    expect(userSchema.safeParse({ id: '3f1e9a4c-1111-4222-8333-444455556666', userId: 'u'.repeat(256), userDirectory: 'D', modifiedDate: 'x' }).success).toBe(false);
+  });
+});

@@ -161,6 +161,7 @@ async function applyChange(client: QrsClient, flags: ChangeFlags, req: ChangeReq
   process.on('SIGINT', onSigint);
   let outcome;
   try {
+    client.restartDeadline();
     outcome = await applyJournal({
       client,
       journal,
@@ -184,6 +185,7 @@ async function applyChange(client: QrsClient, flags: ChangeFlags, req: ChangeReq
     process.off('SIGINT', onSigint);
   }
 
+  if (outcome === 'done' && req.verify) client.restartDeadline();
   const verdict = outcome === 'done' && req.verify ? await req.verify(true) : undefined;
   const rollback = req.suggest(['rollback', journalPath]);
   report.part({ table: () => renderSummary(journal, journalPath, req.rerun, rollback), markdown: () => renderSummaryMarkdown(journal, journalPath, req.rerun, rollback) });

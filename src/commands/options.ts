@@ -34,6 +34,7 @@ export function addConnectionOptions(cmd: Command): Command {
     .addOption(new Option('--qrs-user <DIR\\id>', 'identity sent in X-Qlik-User').env('QRS_USER').default(DEFAULTS.qrsUser))
     .addOption(new Option('--proxy <url>', 'HTTP CONNECT proxy (default: HTTPS_PROXY / https_proxy, honouring NO_PROXY)'))
     .addOption(new Option('--timeout <ms>', 'per-request timeout in milliseconds').default(String(DEFAULTS.timeoutMs)))
+    .addOption(new Option('--deadline <ms>', "overall time for the command's requests, retries and waits included (default: twice --timeout; a change's writes get it anew after the confirmation)"))
     .addOption(new Option('--site <name>', 'a site named in qrsfix.config.json: its host, port, certs, … (flags given here win)'))
     .addOption(new Option('--config <file>', 'the sites file (default ./qrsfix.config.json)').env('QRSFIX_CONFIG'))
     .addOption(envOption('HTTPS_PROXY', 'proxy from the environment'))
@@ -85,6 +86,7 @@ export interface ConnectionFlags {
   qrsUser?: string;
   proxy?: string;
   timeout?: string;
+  deadline?: string;
   envHttpsProxy?: string;
   envHttpsProxyLc?: string;
   envNoProxy?: string;
@@ -162,6 +164,7 @@ export function resolveConnection(flags: ConnectionFlags, env: ConnectionEnv = c
     insecure: flags.insecure === true,
     user: parseAccount(flags.qrsUser ?? DEFAULTS.qrsUser, '--qrs-user'),
     timeoutMs: positiveInt(flags.timeout ?? String(DEFAULTS.timeoutMs), '--timeout', 3_600_000),
+    ...(flags.deadline !== undefined ? { deadlineMs: positiveInt(flags.deadline, '--deadline', 24 * 3_600_000) } : {}),
   };
   if (flags.servername) config.servername = flags.servername;
   if (node.used.length) config.defaultsUsed = node.used;

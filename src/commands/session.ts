@@ -7,7 +7,7 @@ import type { QrsConnectionConfig } from '../qrs/config.js';
 import { resolveConnection, type ConnectionFlags } from './options.js';
 import { openCertificates } from './certificates.js';
 import { configureOutput, debug, info, isVerbose, warn } from '../output/stdio.js';
-import { redact, redactText, registerSecret } from '../secrets.js';
+import { registerSecret, summarizeBody } from '../secrets.js';
 import type { OutputFlags } from '../output/report.js';
 
 export interface CommonFlags extends ConnectionFlags, OutputFlags {
@@ -16,20 +16,8 @@ export interface CommonFlags extends ConnectionFlags, OutputFlags {
 }
 
 function traceLine(e: TraceEvent): string {
-  let body = '';
-  if (e.body !== undefined && e.body !== '') {
-    let value: unknown = e.body;
-    if (typeof value === 'string') {
-      try {
-        value = JSON.parse(value);
-      } catch {
-        /* not JSON: shown as text */
-      }
-    }
-    // A body that does not parse (HTML, or JSON cut short) is shown as text, with its secrets still hidden.
-    const text = typeof value === 'string' ? redactText(value) : JSON.stringify(redact(value));
-    body = ' ' + (text.length > 400 ? text.slice(0, 400) + '…' : text);
-  }
+  // Bounded: a huge or deeply nested answer is summarised, not parsed or serialised whole.
+  const body = e.body !== undefined && e.body !== '' ? ' ' + summarizeBody(e.body) : '';
   if (e.phase === 'request') return `→ ${e.method} ${e.url}${body}`;
   if (e.phase === 'response') return `← ${e.status} ${e.method} ${e.url} (${e.bytes} bytes, ${e.ms} ms)${body}`;
   return `${e.phase}: ${e.method} ${e.url} ${e.note ?? ''}`;
@@ -54,6 +42,9 @@ export async function withClient<T>(flags: CommonFlags, fn: (client: QrsClient) 
   configureOutput({ verbose: flags.verbose === true, quiet: flags.quiet === true });
   const config = resolveConnection(flags);
   registerConfigSecrets(config);
+  if (flags.proxy && /^[a-z]+:\/\/[^/@]*:[^/@]*@/i.test(flags.proxy)) {
+    warn('the proxy password given with --proxy can be read by other users in the process list; set HTTPS_PROXY=http://user:password@proxy:3128 instead');
+  }
   for (const used of config.defaultsUsed ?? []) info(`using ${used}`);
   const certs = await openCertificates(config);
   const client = new QrsClient(config, certs, { onTrace: isVerbose() ? (e) => debug(traceLine(e)) : undefined, userAgent: 'qrsfix' });

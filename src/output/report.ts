@@ -7,6 +7,7 @@
 import { usageError } from '../errors.js';
 import { checkOutFile, writeReportFile } from './report-file.js';
 import { info, out } from './stdio.js';
+import { scrubbedJson } from '../secrets.js';
 
 export { writeReportFile } from './report-file.js';
 
@@ -68,7 +69,7 @@ export class ReportWriter {
   /** The end of the report: the JSON document, and the --out file. */
   end(json: () => unknown): void {
     if (this.isJson) {
-      const text = JSON.stringify(json(), null, 2);
+      const text = scrubbedJson(json());
       this.parts.push(text);
       out(text, { json: true });
     }

@@ -14,6 +14,7 @@ import { encodeFilter, type Filter } from './filter.js';
 import { QrsError, excerpt } from './errors.js';
 import { isDropCode, isTlsVerificationCode, mapStatusError, mapTransportError, type RequestContext } from './error-mapping.js';
 import { countSchema } from './schemas.js';
+import { MAX_BODY_BYTES, MAX_JSON_DEPTH, bodyTooLarge, deadlinePassed, isBodyTooLarge, nestedDeeperThan } from './limits.js';
 
 export interface TraceEvent {
   phase: 'request' | 'response' | 'retry' | 'error';
@@ -68,6 +69,8 @@ export class QrsClient {
   private readonly transport: Transport;
   private readonly abortController = new AbortController();
   private interrupted = false;
+  private readonly deadlineMs: number;
+  private deadlineAt: number;
 
   constructor(
     readonly config: QrsConnectionConfig,
@@ -76,11 +79,15 @@ export class QrsClient {
   ) {
     this.transport = createTransport(config, certs);
     this.warnings = this.transport.warnings;
+    this.deadlineMs = config.deadlineMs ?? 2 * config.timeoutMs;
+    this.deadlineAt = Date.now() + this.deadlineMs;
     this.http = axios.create({
       httpsAgent: this.transport.agent,
       // Our agent decides about proxies; axios's own proxy handling would wrap it in a second tunnel.
       proxy: false,
       maxRedirects: 0,
+      maxContentLength: MAX_BODY_BYTES,
+      maxBodyLength: MAX_BODY_BYTES,
       responseType: 'text',
       transformResponse: [(data: unknown) => data],
       validateStatus: () => true,
@@ -91,6 +98,14 @@ export class QrsClient {
   get baseUrl(): string {
     const host = this.config.host.includes(':') ? `[${this.config.host}]` : this.config.host;
     return `https://${host}:${this.config.port}`;
+  }
+
+  /**
+   * Starts the overall deadline again: a change's writes after the admin confirmed it (time spent at
+   * the prompt is not the server's), and the check after them, each get the whole of it.
+   */
+  restartDeadline(): void {
+    this.deadlineAt = Date.now() + this.deadlineMs;
   }
 
   /** Abandons in-flight requests (Ctrl-C); they fail with kind 'interrupted'. */
@@ -158,6 +173,9 @@ export class QrsClient {
         if (err.retryAfterMs !== undefined && err.retryAfterMs > MAX_RETRY_WAIT_MS) throw err;
         const backoff = (this.options.backoffMs ?? 250) * 2 ** (attempt - 1);
         const wait = Math.min(MAX_RETRY_WAIT_MS, Math.max(err.retryAfterMs ?? 0, backoff + Math.random() * backoff));
+        if (Date.now() + wait >= this.deadlineAt) {
+          throw new QrsError(err.kind, `${err.message}; no time left for another try within the overall deadline of ${Math.round(this.deadlineMs / 1000)} s (--deadline)`, err.hint, { method, path, ...(err.status !== undefined ? { status: err.status } : {}), uncertain: err.uncertain });
+        }
         this.options.onTrace?.({ phase: 'retry', method, url: path, note: `${err.message}; try ${attempt + 1} of ${maxTries} in ${Math.round(wait)} ms` });
         await new Promise((r) => setTimeout(r, wait));
       }
@@ -175,6 +193,8 @@ export class QrsClient {
     const url = this.buildUrl(path, xrfkey, opts);
     const ctx: RequestContext = { method, path, cfg: this.config, sent: method !== 'GET' };
     const started = Date.now();
+    const left = this.deadlineAt - started;
+    if (left <= 0) throw deadlinePassed(ctx, this.deadlineMs, false);
     this.options.onTrace?.({ phase: 'request', method, url: url.slice(this.baseUrl.length), body });
     this.stats.requests++;
     let res: AxiosResponse<string>;
@@ -184,7 +204,12 @@ export class QrsClient {
     const onClientAbort = () => controller.abort();
     if (this.abortController.signal.aborted) controller.abort();
     else this.abortController.signal.addEventListener('abort', onClientAbort, { once: true });
-    const timer = setTimeout(() => controller.abort(), this.config.timeoutMs);
+    // The per-request timeout, or what is left of the overall deadline when that comes first.
+    let byDeadline = false;
+    const timer = setTimeout(() => {
+      byDeadline = left < this.config.timeoutMs;
+      controller.abort();
+    }, Math.min(this.config.timeoutMs, left));
     try {
       res = await this.http.request<string>({
         method,
@@ -199,6 +224,8 @@ export class QrsClient {
         signal: controller.signal,
       });
     } catch (err) {
+      if (byDeadline && !this.interrupted) throw deadlinePassed(ctx, this.deadlineMs, true);
+      if (isBodyTooLarge(err)) throw bodyTooLarge(ctx);
       throw await this.mapFailure(err, ctx);
     } finally {
       clearTimeout(timer);
@@ -209,7 +236,7 @@ export class QrsClient {
     this.stats.bytesReceived += bytes;
     this.options.onTrace?.({ phase: 'response', method, url: path, status: res.status, ms: Date.now() - started, bytes, body: text });
     if (res.status < 200 || res.status >= 300) {
-      throw mapStatusError(res.status, text, ctx, headerValue(res.headers['retry-after']));
+      throw mapStatusError(res.status, text, ctx, headerValue(res.headers['retry-after']), headerValue(res.headers.location));
     }
     if (schema === undefined) return undefined as z.infer<S>;
     if ((schema as unknown) === TEXT) return text as z.infer<S>;
@@ -256,6 +283,9 @@ function parseBody<S extends z.ZodType>(text: string, contentType: string, schem
     json = JSON.parse(text);
   } catch {
     throw new QrsError('response', `QRS answered ${where} with a body that is not JSON (${text.length} bytes, starts "${excerpt(text, 40)}"): truncated or not QRS`, proxyHint, { method: ctx.method, path: ctx.path, retryable: ctx.method === 'GET' });
+  }
+  if (nestedDeeperThan(json)) {
+    throw new QrsError('response', `QRS answered ${where} with JSON nested more than ${MAX_JSON_DEPTH} levels deep: not a QRS entity`, 'is this the QRS of Qlik Sense Enterprise on Windows (port 4242)?', { method: ctx.method, path: ctx.path });
   }
   const parsed = schema.safeParse(json);
   if (!parsed.success) {

@@ -14,6 +14,8 @@ export interface QrsConnectionConfig {
   /** The proxy came from HTTPS_PROXY/https_proxy (NO_PROXY can bypass it), not from --proxy. */
   proxyFromEnv?: boolean;
   timeoutMs: number;
+  /** The overall time for a command's requests, retries and waits included; default twice timeoutMs. */
+  deadlineMs?: number;
   /** Passphrase of client.pfx when the folder holds one instead of PEM files. */
   pfxPassphrase?: string;
   /** Defaults taken from the Qlik node (Host.cfg, its certificate folder), to be said on stderr. */

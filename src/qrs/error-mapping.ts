@@ -166,7 +166,7 @@ export function parseRetryAfter(value: string | undefined): number | undefined {
   return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
 }
 
-export function mapStatusError(status: number, body: string, ctx: RequestContext, retryAfter?: string): QrsError {
+export function mapStatusError(status: number, body: string, ctx: RequestContext, retryAfter?: string, location?: string): QrsError {
   const base = { method: ctx.method, path: ctx.path, status };
   const text = excerpt(body);
   const said = text ? `: ${text}` : '';
@@ -183,10 +183,17 @@ export function mapStatusError(status: number, body: string, ctx: RequestContext
   if (status === 409) {
     return new QrsError('conflict', `QRS reported a conflict on ${ctx.method} ${ctx.path}: someone changed it meanwhile (409)`, 'run the command again: it re-reads the site', base);
   }
-  if (status === 502 || status === 503 || status === 504) {
+  if (status >= 300 && status < 400) {
+    // Never followed (maxRedirects 0): a redirect of an API call is something in front of QRS.
+    const to = location ? `pointing to ${excerpt(location, 200)}` : 'without saying where to (no Location)';
+    return new QrsError('http', `QRS answered ${status} to ${ctx.method} ${ctx.path}, ${to}: qrsfix does not follow redirects`, 'something in front of QRS redirects (a proxy, or the Qlik proxy on 443 sending to a login page): connect to QRS on port 4242 of the central node directly', base);
+  }
+  if (status === 429 || status === 502 || status === 503 || status === 504) {
     const retryAfterMs = parseRetryAfter(retryAfter);
     const asks = retryAfterMs === undefined ? '' : ` (it asks to retry after ${Math.ceil(retryAfterMs / 1000)} s)`;
-    return new QrsError('http', `QRS or a gateway in front of it answered ${status} to ${ctx.method} ${ctx.path}${said}${asks}`, 'the service may be restarting; try again in a minute', { ...base, retryable: true, retryAfterMs, uncertain: ctx.method !== 'GET' });
+    const hint = status === 429 ? 'the server limits how often it is called; try again in a minute' : 'the service may be restarting; try again in a minute';
+    // A 429 was turned away before it was handled; a 5xx from a gateway may have reached QRS.
+    return new QrsError('http', `QRS or a gateway in front of it answered ${status} to ${ctx.method} ${ctx.path}${said}${asks}`, hint, { ...base, retryable: true, retryAfterMs, uncertain: status !== 429 && ctx.method !== 'GET' });
   }
   return new QrsError('http', `QRS answered ${status} to ${ctx.method} ${ctx.path}${said}`, status >= 500 ? 'see the Repository service log on the server (…\\Log\\Repository\\Trace)' : undefined, base);
 }

@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { createExclusive, replaceAtomically, whatIsAt } from '../util/safe-write.js';
 import { QrsfixError } from '../errors.js';
-import { scrub } from '../secrets.js';
+import { scrubbedJson } from '../secrets.js';
 import type { Step } from './steps.js';
 
 export const JOURNAL_FORMAT = 'qrsfix-journal';
@@ -91,7 +91,8 @@ export function checkJournalFree(file: string): void {
 
 function journalText(journal: Journal): string {
   journal.updatedAt = new Date().toISOString();
-  return scrub(JSON.stringify(journal, null, 2)) + '\n';
+  // Each text scrubbed before it is JSON-escaped, so a secret quoted in an error detail (in any of its forms) goes too.
+  return scrubbedJson(journal) + '\n';
 }
 
 function writeFailure(file: string, err: unknown): QrsfixError {

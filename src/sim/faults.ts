@@ -19,7 +19,11 @@ export type FaultAction =
   /** Handle the request (writes apply), then destroy the socket: the client cannot know the outcome. */
   | { kind: 'dropAfterApply' }
   /** Run apply(state) first (a concurrent QMC edit, e.g. state.touch(entity)), then handle normally. */
-  | { kind: 'edit'; apply: (state: SimState) => void };
+  | { kind: 'edit'; apply: (state: SimState) => void }
+  /** 200 with a JSON body of about this many bytes, streamed (see stream-faults.ts). */
+  | { kind: 'oversized'; bytes: number }
+  /** 200 with a JSON body that never ends. */
+  | { kind: 'endless' };
 
 export interface FaultRule {
   /** HTTP method, any case; absent = any. */

@@ -9,6 +9,7 @@ import { Faults } from './faults.js';
 import { handle, text, type SimResponse } from './routes.js';
 import { isReadOnlyPost } from './routes-actions.js';
 import type { SimState } from './state.js';
+import { streamFault } from './stream-faults.js';
 
 export interface RequestRecord {
   method: string;
@@ -183,6 +184,11 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       case 'html':
         response = { status: 200, headers: { 'Content-Type': 'text/html; charset=utf-8' }, body: LOGIN_PAGE };
         break;
+      case 'oversized':
+      case 'endless':
+        record.status = 200;
+        streamFault(res, action);
+        return;
       default:
         if (action?.kind === 'edit') action.apply(opts.state);
         response = handle(opts.state, { method, pathname, rawQuery, headers: req.headers, body });
