@@ -5,15 +5,13 @@
 import type { Command, Option } from 'commander';
 import { addConnectionOptions, addOutputOptions, envOption } from './commands/options.js';
 
-const HOST = 'qlik1.corp.local';
-
 export function addVerifyOptions(cmd: Command, prefix = ''): Command {
   return cmd
     .option('--apps <names>', `${prefix}the published apps whose reload tasks to run, comma-separated`, 'License Monitor,Operations Monitor')
     .option('--wait <seconds>', `${prefix}stop waiting for the reloads after this long (they go on running; exit 2)`, '900');
 }
 
-export function addVerifyCommand(program: Command, serviceAccount: Option, examples: (...lines: Array<[string[], string]>) => string): Command {
+export function addVerifyCommand(program: Command, serviceAccount: Option): Command {
   return addOutputOptions(
     addConnectionOptions(
       addVerifyOptions(
@@ -27,12 +25,5 @@ export function addVerifyCommand(program: Command, serviceAccount: Option, examp
       ),
     ),
     'the verify report',
-  ).addHelpText(
-    'after',
-    examples(
-      [['verify', '--host', HOST], 'reload License Monitor and Operations Monitor, read their logs, audit again'],
-      [['verify', '--host', HOST, '--apps', 'License Monitor,Operations Monitor,Log Monitor', '--wait', '1800'], 'more apps, a longer wait'],
-      [['verify', '--host', HOST, '--no-reload'], 'judge the last runs only (were they after the fix?)'],
-    ),
   );
 }

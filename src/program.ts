@@ -42,9 +42,65 @@ function collect(value: string, previous: string[]): string[] {
 }
 
 /** Examples shown at the end of a command's --help, as command lines to paste. */
-function examples(...lines: Array<[string[], string]>): string {
+type Example = [words: string[], why: string];
+
+function examples(...lines: Example[]): string {
   return ['', 'Examples:', ...lines.map(([words, why]) => `  # ${why}\n  ${commandLine(words)}`)].join('\n');
 }
+
+const host = 'qlik1.corp.local';
+const journal = 'qrsfix-journal-20261128T100649Z.json';
+
+/** The examples at the end of each command's --help. */
+const EXAMPLES: Record<CommandName, Example[]> = {
+  audit: [
+    [['audit', '--host', host, '--certs', './certs'], 'what is wrong, and the commands that fix it'],
+    [['audit', '--host', host, '--format', 'markdown', '--out', 'audit.md'], 'the same as Markdown for a change ticket'],
+    [['audit', '--site', 'eu-prod'], 'a site named in qrsfix.config.json'],
+    [['audit', '--all-sites', '--format', 'markdown', '--out', 'pre-upgrade-fleet.md'], 'a fleet audit before an upgrade'],
+  ],
+  verify: [
+    [['verify', '--host', host], 'reload License Monitor and Operations Monitor, read their logs, audit again'],
+    [['verify', '--host', host, '--apps', 'License Monitor,Operations Monitor,Log Monitor', '--wait', '1800'], 'more apps, a longer wait'],
+    [['verify', '--host', host, '--no-reload'], 'judge the last runs only (were they after the fix?)'],
+  ],
+  'remove-pass': [
+    [['remove-pass', '--user', 'DOMAIN\\qvservice', '--host', host, '--dry-run'], 'see what would be removed'],
+    [['remove-pass', '--user', 'DOMAIN\\qvservice', '--host', host], 'remove it (asks before changing anything)'],
+  ],
+  'create-user': [
+    [['create-user', '--user', 'DOMAIN\\qlikmonitor', '--host', host, '--dry-run'], 'see the plan'],
+    [['create-user', '--user', 'DOMAIN\\qlikmonitor', '--name', 'Qlik monitor', '--host', host], 'create it with a display name'],
+  ],
+  'repoint-connections': [
+    [['repoint-connections', '--user', 'DOMAIN\\qlikmonitor', '--host', host, '--dry-run'], 'see which connections would move'],
+    [['repoint-connections', '--user', 'DOMAIN\\qlikmonitor', '--update-password', '--host', host], "after the account's password changed"],
+  ],
+  fix: [
+    [['fix', '--host', host, '--dry-run'], 'option 1: the plan to take the access pass from the service account'],
+    [['fix', '--monitor-user', 'DOMAIN\\qlikmonitor', '--host', host, '--dry-run'], 'option 2: the plan for a dedicated monitor user'],
+    [['fix', '--monitor-user', 'DOMAIN\\qlikmonitor', '--host', host], 'apply it (asks for the password and before changing anything)'],
+  ],
+  rollback: [
+    [['rollback', journal, '--dry-run'], 'see what would be undone (the site is the one the journal names)'],
+    [['rollback', journal], 'undo it'],
+  ],
+  'diagnose-log': [
+    [['diagnose-log', 'C:\\ProgramData\\Qlik\\Sense\\Log\\Repository'], 'the Repository logs of a node (the folder is searched)'],
+    [['diagnose-log', 'logs', '--user', 'DOMAIN\\qvservice', '--since', '2026-11-01'], 'one account, from a date on'],
+    [['diagnose-log', 'logs', '--format', 'markdown', '--out', 'diagnosis.md'], 'a report for a change ticket'],
+  ],
+  apply: [
+    [['apply', 'chg-1042.json', '--site', 'prod', '--dry-run'], 'the saved plan, checked against the site, nothing changed'],
+    [['apply', 'chg-1042.json', '--site', 'prod'], 'apply it in the change window'],
+  ],
+  'show-plan': [[['show-plan', 'chg-1042.json', '--format', 'markdown', '--out', 'chg-1042.md'], 'the plan for the change ticket']],
+  demo: [[['demo'], 'the whole job on a simulated site; nothing of yours is touched']],
+  doctor: [
+    [['doctor'], 'on a Qlik Sense node: its Host.cfg and certificates'],
+    [['doctor', '--host', host, '--certs', './certs'], 'from another machine'],
+  ],
+};
 
 export interface ProgramOptions {
   load?: Loader;
@@ -62,7 +118,9 @@ export function buildProgram({ load = importCommand, onExit = (c) => (process.ex
       onExit(await mod.run(...args.slice(0, -1)));
     };
 
-  const host = 'qlik1.corp.local';
+  /** The end of every command's declaration: its examples in --help, and its action. */
+  const done = (cmd: Command, name: CommandName) => cmd.addHelpText('after', examples(...EXAMPLES[name])).action(action(name));
+
   const program = new Command('qrsfix')
     .description('Audit and fix the Qlik Sense service-account access-pass problem (QLIK-88038) over the QRS API.')
     .version(VERSION, '-V, --version')
@@ -78,39 +136,14 @@ export function buildProgram({ load = importCommand, onExit = (c) => (process.ex
         `  ${commandLine(['demo'])}`,
         'On your own site, start read-only, with the certificates exported from the QMC (see certs.example/README.md):',
         `  ${commandLine(['audit', '--host'])} <central node> --certs <folder>`,
-      ].join('\n') +
-        '\n' +
-        changeTicket() +
-        '\n' +
+        changeTicket(),
         fleetAudit(),
+      ].join('\n'),
     );
 
   const serviceAccount = (description: string) => new Option('--service-account <DIR\\id>', description).env('QRSFIX_SERVICE_ACCOUNT');
-
-  addOutputOptions(
-    addConnectionOptions(
-      program
-        .command('audit')
-        .description('read-only: find monitor connections, the identities they run as, and what to fix')
-        .addOption(serviceAccount('also report this account in full (default target of the fix commands)'))
-        .option('--all-sites', 'audit every site of qrsfix.config.json, at most 4 at once: a summary table, then each site'),
-    ),
-    'the report (for a change ticket)',
-  )
-    .addHelpText(
-      'after',
-      examples(
-        [['audit', '--host', host, '--certs', './certs'], 'what is wrong, and the commands that fix it'],
-        [['audit', '--host', host, '--format', 'markdown', '--out', 'audit.md'], 'the same as Markdown for a change ticket'],
-        [['audit', '--site', 'eu-prod'], 'a site named in qrsfix.config.json'],
-        [['audit', '--all-sites', '--format', 'markdown', '--out', 'pre-upgrade-fleet.md'], 'a fleet audit before an upgrade'],
-      ),
-    )
-    .action(action('audit'));
-
-  addVerifyCommand(program, serviceAccount('also report this account in full in the audit'), examples).action(action('verify'));
-
-  const change = (cmd: Command, withPassword: boolean, journalOf = 'this change', planOut = true) => {
+  /** The options of every command that changes something: plan, dry run, confirmation, journal. */
+  const change = (cmd: Command, { password = false, journalOf = 'this change', planOut = true } = {}) => {
     if (planOut) {
       cmd.option('--plan-out <file>', 'write the plan to this new file for a change ticket (qrsfix show-plan, qrsfix apply); change nothing').addHelpText('after', changeTicket());
     }
@@ -119,7 +152,7 @@ export function buildProgram({ load = importCommand, onExit = (c) => (process.ex
       .option('-y, --yes', 'apply without asking (needed when there is no terminal)')
       .option('--journal <file>', `where to write the journal of ${journalOf} (default: a new qrsfix-journal-<UTC time>.json in the journal folder)`)
       .addOption(envOption('QRSFIX_JOURNAL_DIR', 'the journal folder (default: %LOCALAPPDATA%\\qrsfix\\journals, ~/.local/state/qrsfix/journals)'));
-    if (withPassword) {
+    if (password) {
       cmd
         .option('--password-stdin', 'read the connection password from standard input (else QRSFIX_PASSWORD, else a prompt)')
         .addOption(envOption('QRSFIX_PASSWORD', 'the connection password'));
@@ -127,169 +160,91 @@ export function buildProgram({ load = importCommand, onExit = (c) => (process.ex
     return addOutputOptions(addConnectionOptions(cmd), 'the plan and its outcome');
   };
 
-  change(
-    program
-      .command('remove-pass')
-      .description('KB option 1: deallocate every access allocation (user, professional, analyzer) of a user')
-      .option('--user <DIR\\id>', 'the account, e.g. DOMAIN\\qvservice'),
-    false,
-  )
-    .addHelpText(
-      'after',
-      examples(
-        [['remove-pass', '--user', 'DOMAIN\\qvservice', '--host', host, '--dry-run'], 'see what would be removed'],
-        [['remove-pass', '--user', 'DOMAIN\\qvservice', '--host', host], 'remove it (asks before changing anything)'],
-      ),
-    )
-    .action(action('remove-pass'));
+  const audit = program
+    .command('audit')
+    .description('read-only: find monitor connections, the identities they run as, and what to fix')
+    .addOption(serviceAccount('also report this account in full (default target of the fix commands)'))
+    .option('--all-sites', 'audit every site of qrsfix.config.json, at most 4 at once: a summary table, then each site');
+  done(addOutputOptions(addConnectionOptions(audit), 'the report (for a change ticket)'), 'audit');
 
-  change(
-    program
-      .command('create-user')
-      .description('make sure a QRS user exists with RootAdmin (an access allocation it holds is reported; fix removes it)')
-      .option('--user <DIR\\id>', 'the account, e.g. DOMAIN\\qlikmonitor')
-      .option('--name <text>', 'display name of a new user (default: the user id)'),
-    false,
-  )
-    .addHelpText(
-      'after',
-      examples(
-        [['create-user', '--user', 'DOMAIN\\qlikmonitor', '--host', host, '--dry-run'], 'see the plan'],
-        [['create-user', '--user', 'DOMAIN\\qlikmonitor', '--name', 'Qlik monitor', '--host', host], 'create it with a display name'],
-      ),
-    )
-    .action(action('create-user'));
+  done(addVerifyCommand(program, serviceAccount('also report this account in full in the audit')), 'verify');
 
-  change(
-    program
-      .command('repoint-connections')
-      .description('make the matching data connections run as a user (username and password)')
-      .option('--user <DIR\\id>', 'the account the connections run as afterwards')
-      .option('--match <glob>', 'data connection names, * and ? as wildcards', DEFAULTS.monitorMatch)
-      .option('--update-password', 'also set the password of connections already running as --user (after a password change)')
-      .option('--include-connection <name>', 'also change this connection although it is not a genuine monitor connection (repeatable)', collect, []),
-    true,
-  )
-    .addHelpText(
-      'after',
-      examples(
-        [['repoint-connections', '--user', 'DOMAIN\\qlikmonitor', '--host', host, '--dry-run'], 'see which connections would move'],
-        [['repoint-connections', '--user', 'DOMAIN\\qlikmonitor', '--update-password', '--host', host], "after the account's password changed"],
-      ),
-    )
-    .action(action('repoint-connections'));
+  const removePass = program
+    .command('remove-pass')
+    .description('KB option 1: deallocate every access allocation (user, professional, analyzer) of a user')
+    .option('--user <DIR\\id>', 'the account, e.g. DOMAIN\\qvservice');
+  done(change(removePass), 'remove-pass');
 
-  change(
-    program
-      .command('fix')
-      .description('the whole remedy in one plan: option 1 by default, option 2 with --monitor-user')
-      .addOption(serviceAccount('the account with the problem (default: the one the monitor connections run as)'))
-      .option('--monitor-user <DIR\\id>', 'option 2: a dedicated RootAdmin user for the monitor connections; the service account keeps its pass')
-      .option('--name <text>', 'with --monitor-user: display name of the monitor user, if it is created')
-      .option('--remove-pass', "with --monitor-user: remove the service account's allocations too")
-      .option('--update-password', 'with --monitor-user: set the password even on connections already running as the monitor user')
-      .option('--include-connection <name>', 'also repoint this connection although it is not a genuine monitor connection (repeatable)', collect, [])
-      .option('--keep-rules', 'leave license rules that grant the account alone (its pass then comes back at its next login)')
-      .option('--verify', 'after a complete change, run qrsfix verify (reload the monitoring apps, audit again)'),
-    true,
-  )
-    .addHelpText(
-      'after',
-      examples(
-        [['fix', '--host', host, '--dry-run'], 'option 1: the plan to take the access pass from the service account'],
-        [['fix', '--monitor-user', 'DOMAIN\\qlikmonitor', '--host', host, '--dry-run'], 'option 2: the plan for a dedicated monitor user'],
-        [['fix', '--monitor-user', 'DOMAIN\\qlikmonitor', '--host', host], 'apply it (asks for the password and before changing anything)'],
-      ),
-    )
-    .action(action('fix'));
-  addVerifyOptions(program.commands.find((c) => c.name() === 'fix')!, 'with --verify: ');
+  const createUser = program
+    .command('create-user')
+    .description('make sure a QRS user exists with RootAdmin (an access allocation it holds is reported; fix removes it)')
+    .option('--user <DIR\\id>', 'the account, e.g. DOMAIN\\qlikmonitor')
+    .option('--name <text>', 'display name of a new user (default: the user id)');
+  done(change(createUser), 'create-user');
 
-  change(
-    program
-      .command('rollback')
-      .description('undo what the journal of a change records as done, newest first')
-      .argument('<journal>', 'the journal file the change wrote')
-      .option('--force', 'also roll back objects modified since the change (default: named and left alone, exit 2); and replace an existing --out file'),
-    true,
-    'this rollback',
-    false,
-  )
-    .addHelpText(
-      'after',
-      examples(
-        [['rollback', 'qrsfix-journal-20261128T100649Z.json', '--host', host, '--dry-run'], 'see what would be undone'],
-        [['rollback', 'qrsfix-journal-20261128T100649Z.json', '--host', host], 'undo it'],
-      ),
-    )
-    .action(action('rollback'));
+  const repoint = program
+    .command('repoint-connections')
+    .description('make the matching data connections run as a user (username and password)')
+    .option('--user <DIR\\id>', 'the account the connections run as afterwards')
+    .option('--match <glob>', 'data connection names, * and ? as wildcards', DEFAULTS.monitorMatch)
+    .option('--update-password', 'also set the password of connections already running as --user (after a password change)')
+    .option('--include-connection <name>', 'also change this connection although it is not a genuine monitor connection (repeatable)', collect, []);
+  done(change(repoint, { password: true }), 'repoint-connections');
 
-  change(
-    program
-      .command('apply')
-      .description('apply a saved plan (--plan-out) exactly, if the site is still as the plan saw it')
-      .argument('<plan>', 'the plan file --plan-out wrote'),
-    true,
-    'this change',
-    false,
-  )
-    .addHelpText('after', changeTicket())
-    .action(action('apply'));
+  const fix = program
+    .command('fix')
+    .description('the whole remedy in one plan: option 1 by default, option 2 with --monitor-user')
+    .addOption(serviceAccount('the account with the problem (default: the one the monitor connections run as)'))
+    .option('--monitor-user <DIR\\id>', 'option 2: a dedicated RootAdmin user for the monitor connections; the service account keeps its pass')
+    .option('--name <text>', 'with --monitor-user: display name of the monitor user, if it is created')
+    .option('--remove-pass', "with --monitor-user: remove the service account's allocations too")
+    .option('--update-password', 'with --monitor-user: set the password even on connections already running as the monitor user')
+    .option('--include-connection <name>', 'also repoint this connection although it is not a genuine monitor connection (repeatable)', collect, [])
+    .option('--keep-rules', 'leave license rules that grant the account alone (its pass then comes back at its next login)')
+    .option('--verify', 'after a complete change, run qrsfix verify (reload the monitoring apps, audit again)');
+  done(addVerifyOptions(change(fix, { password: true }), 'with --verify: '), 'fix');
 
-  addReportOptions(
-    program
-      .command('show-plan')
-      .description('render a saved plan for review: its changes, the site, the checks and how to roll back (reads no site)')
-      .argument('<plan>', 'the plan file --plan-out wrote'),
-    'the rendered plan',
-  )
-    .addHelpText('after', changeTicket())
-    .action(action('show-plan'));
+  const rollback = program
+    .command('rollback')
+    .description('undo what the journal of a change records as done, newest first')
+    .argument('<journal>', 'the journal file the change wrote')
+    .option('--force', 'also roll back objects modified since the change (default: named and left alone, exit 2); and replace an existing --out file');
+  done(change(rollback, { password: true, journalOf: 'this rollback', planOut: false }), 'rollback');
 
-  addLoggingOptions(
-    addConnectionOptions(
-      program
-        .command('doctor')
-        .description('read-only: check the whole path to QRS, one line a check with the fix for each failure (certificates, proxy, DNS, TCP, TLS, /qrs/about, rights, monitor connections)')
-        .option('--json', 'one JSON document on stdout'),
-    ),
-  )
-    .addHelpText(
-      'after',
-      examples(
-        [['doctor'], 'on a Qlik Sense node: its Host.cfg and certificates'],
-        [['doctor', '--host', 'qlikserver1.domain.local', '--certs', './certs'], 'from another machine'],
-      ),
-    )
-    .action(action('doctor'));
+  const apply = program
+    .command('apply')
+    .description('apply a saved plan (--plan-out) exactly, if the site is still as the plan saw it')
+    .argument('<plan>', 'the plan file --plan-out wrote')
+    .addHelpText('after', changeTicket());
+  done(change(apply, { password: true, planOut: false }), 'apply');
 
-  program
+  const showPlan = program
+    .command('show-plan')
+    .description('render a saved plan for review: its changes, the site, the checks and how to roll back (reads no site)')
+    .argument('<plan>', 'the plan file --plan-out wrote')
+    .addHelpText('after', changeTicket());
+  done(addReportOptions(showPlan, 'the rendered plan'), 'show-plan');
+
+  const demo = program
     .command('demo')
     .description('start the built-in QRS simulator and show audit → fix → verify against it')
-    .option('--verbose', 'print each request and response (secrets redacted)')
-    .addHelpText('after', examples([['demo'], 'the whole job on a simulated site; nothing of yours is touched']))
-    .action(action('demo'));
+    .option('--verbose', 'print each request and response (secrets redacted)');
+  done(demo, 'demo');
 
-  addLoggingOptions(
-    addReportOptions(
-      program
-        .command('diagnose-log')
-        .description('offline: find the access-pass denials of QLIK-88038 in Repository audit/license logs')
-        .argument('<paths...>', 'log files or folders (searched recursively)')
-        .option('--user <DIR\\id>', 'only this user')
-        .option('--since <date>', 'only rows at or after this date (YYYY-MM-DD or ISO time)')
-        .option('--threads <n>', 'parse threads (default: one per CPU, at most 4, for 32 MiB of logs or more; 0: none)'),
-    ),
-    'print each file read and how on stderr',
-  )
-    .addHelpText(
-      'after',
-      examples(
-        [['diagnose-log', 'C:\\ProgramData\\Qlik\\Sense\\Log\\Repository'], 'the Repository logs of a node (the folder is searched)'],
-        [['diagnose-log', 'logs', '--user', 'DOMAIN\\qvservice', '--since', '2026-11-01'], 'one account, from a date on'],
-        [['diagnose-log', 'logs', '--format', 'markdown', '--out', 'diagnosis.md'], 'a report for a change ticket'],
-      ),
-    )
-    .action(action('diagnose-log'));
+  const diagnose = program
+    .command('diagnose-log')
+    .description('offline: find the access-pass denials of QLIK-88038 in Repository audit/license logs')
+    .argument('<paths...>', 'log files or folders (searched recursively)')
+    .option('--user <DIR\\id>', 'only this user')
+    .option('--since <date>', 'only rows at or after this date (YYYY-MM-DD or ISO time)')
+    .option('--threads <n>', 'parse threads (default: one per CPU, at most 4, for 32 MiB of logs or more; 0: none)');
+  done(addLoggingOptions(addReportOptions(diagnose), 'print each file read and how on stderr'), 'diagnose-log');
+
+  const doctor = program
+    .command('doctor')
+    .description('read-only: check the whole path to QRS, one line a check with the fix for each failure (certificates, proxy, DNS, TCP, TLS, /qrs/about, rights, monitor connections)')
+    .option('--json', 'one JSON document on stdout');
+  done(addLoggingOptions(addConnectionOptions(doctor)), 'doctor');
 
   return program;
 }

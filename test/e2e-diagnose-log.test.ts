@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { qrsfixCommand } from './helpers/cli.js';
+import { qrsfixCommand, tool } from './helpers/cli.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.resolve(here, '..');
@@ -53,7 +53,7 @@ describe('qrsfix diagnose-log (built CLI)', () => {
     expect(r.code).toBe(2);
     expect(r.stdout).toContain('DOMAIN\\qvservice: matches QLIK-88038');
     expect(r.stdout).toContain('DOMAIN\\administrator: access denied');
-    expect(r.stdout).toContain("qrsfix audit --service-account 'DOMAIN\\qvservice'");
+    expect(r.stdout).toContain(`${tool()} audit --service-account 'DOMAIN\\qvservice'`);
     expect(r.stdout).toMatch(/04:00 +10 +#+/);
     // Progress and notes on stderr, not in the report.
     expect(r.stderr).toContain('reading 2 files');

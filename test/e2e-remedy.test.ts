@@ -3,7 +3,7 @@
  * idempotent re-runs, the journal, and a scan of every output and file for the passwords.
  */
 import { readFile, stat } from 'node:fs/promises';
-import { existsSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { KB_SECRETS, KB_IDS, KB_RULE_IDS } from '../src/sim/index.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LogAnalysis, shellQuote, type UserReport } from '../src/logs/analyse.js';
+import { LogAnalysis, type UserReport } from '../src/logs/analyse.js';
 import { Reconciler, type AccessEvent } from '../src/logs/reconcile.js';
 import type { AccessRow } from '../src/logs/rows.js';
 import { histogramLines, renderMarkdown, renderTable, toJson } from '../src/output/diagnose-report.js';
@@ -189,9 +189,5 @@ describe('report', () => {
     expect(j.users[0]!.firstDenial).toBe('2019-02-01T04:59:01.000+01:00');
     expect(j.users[0]!.denialsByHour).toHaveLength(24);
     expect(j.exitCode).toBe(2);
-  });
-
-  it('quotes for the shell', () => {
-    expect(shellQuote("DOMAIN\\o'brien")).toBe("'DOMAIN\\o'\\''brien'");
   });
 });

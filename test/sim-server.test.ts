@@ -24,6 +24,7 @@ interface Reply {
   status: number;
   headers: Record<string, string | string[] | undefined>;
   text: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the simulator's answers, read loosely
   json(): any;
 }
 
@@ -156,7 +157,7 @@ describe('reads', () => {
     // The server's sw is case-insensitive, so the MONITOR_APPS_REST_legacy_export trap is counted too.
     expect(count.json()).toEqual({ value: KB_MONITOR_CONNECTIONS.length + 1 });
     const users = (await call(sim, 'GET', '/qrs/user', { query: { filter: "userDirectory eq 'INTERNAL'", orderby: 'userId desc' } })).json();
-    expect(users.map((u: any) => u.userId)).toEqual(['sa_scheduler', 'sa_repository', 'sa_proxy', 'sa_api']);
+    expect(users.map((u: { userId: string }) => u.userId)).toEqual(['sa_scheduler', 'sa_repository', 'sa_proxy', 'sa_api']);
     expect(Object.keys(users[0]).sort()).toEqual(['id', 'name', 'privileges', 'userDirectory', 'userDirectoryConnectorName', 'userId']);
   });
 
@@ -169,7 +170,7 @@ describe('reads', () => {
     const doubled = await call(sim, 'GET', '/qrs/license/analyzeraccesstype/full', { query: { filter: "user.userId eq 'o''brien'" } });
     expect(doubled).toMatchObject({ status: 400, text: "Cannot parse the expression: user.userId eq 'o''brien'" });
     const jurgen = await call(sim, 'GET', '/qrs/user/full', { query: { filter: "userId eq 'jürgen müller'" } });
-    expect(jurgen.json().map((u: any) => u.id)).toEqual([KB_IDS.users.jurgen]);
+    expect(jurgen.json().map((u: { id: string }) => u.id)).toEqual([KB_IDS.users.jurgen]);
     expect((await call(sim, 'GET', '/qrs/user', { query: { filter: '()' } })).text).toBe('Invalid expression');
   });
 

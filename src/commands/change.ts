@@ -15,7 +15,7 @@ import { ReportWriter, type TextRenderers } from '../output/report.js';
 import { info, warn } from '../output/stdio.js';
 import { mdCode } from '../output/table.js';
 import { confirmChange, hasTerminal, obtainPassword, type PasswordSource } from './interaction.js';
-import { connectionPassword } from '../remedy/credential.js';
+import { checkConnectionPassword } from '../remedy/credential.js';
 import path from 'node:path';
 import { VERSION } from '../version.js';
 import { ensureJournalDir, journalDir } from './journal-dir.js';
@@ -126,8 +126,7 @@ interface ChangeContext {
 async function applyChange(client: QrsClient, flags: ChangeFlags, req: ChangeRequest, ctx: ChangeContext): Promise<number> {
   const { report, doc, planJson, journalPath } = ctx;
   const password = req.plan.steps.some(stepNeedsPassword) ? await obtainPassword(flags, req.passwordOf ?? 'the account') : undefined;
-  // Refused before any write, not half-way: see credential.ts.
-  if (password !== undefined) connectionPassword({ type: 'QvRestConnector.exe' }, password);
+  if (password !== undefined) checkConnectionPassword(password);
   if (!(await confirmChange(`Apply these ${req.plan.steps.length} changes to ${doc.site.host}?`, flags.yes))) {
     info('Not confirmed: nothing was changed.');
     return EXIT.error;

@@ -49,6 +49,13 @@ const HOST = 4;
 const ORIGIN = 8;
 const CONTEXT = 16;
 
+/** An optional field: its string packed, its bit set, when the row has it. */
+function pushOptional(strings: string[], bits: number, bit: number, value: string | undefined): number {
+  if (value === undefined) return bits;
+  strings.push(value);
+  return bits | bit;
+}
+
 /**
  * The text of a run, in pieces of about PIECE_BYTES that end after an LF. Small enough for V8's young
  * generation: a bigger string goes to the large-object space, fresh memory for every run, whose page
@@ -141,10 +148,10 @@ export function parseChunk(bytes: Uint8Array, header: Header, fileStart: boolean
         counts.accessRows++;
         let bits = r.outcome === 'denied' ? DENIED : 0;
         strings.push(r.user);
-        if (r.sessionId !== undefined) (bits |= SESSION_ID), strings.push(r.sessionId);
-        if (r.host !== undefined) (bits |= HOST), strings.push(r.host);
-        if (r.origin !== undefined) (bits |= ORIGIN), strings.push(r.origin);
-        if (r.context !== undefined) (bits |= CONTEXT), strings.push(r.context);
+        bits = pushOptional(strings, bits, SESSION_ID, r.sessionId);
+        bits = pushOptional(strings, bits, HOST, r.host);
+        bits = pushOptional(strings, bits, ORIGIN, r.origin);
+        bits = pushOptional(strings, bits, CONTEXT, r.context);
         nums.push(r.stamp.at, r.stamp.offsetMin, r.sessionCount ?? -1, bits);
       }
     }

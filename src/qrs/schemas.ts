@@ -33,11 +33,7 @@ export const userCondensedSchema = z.looseObject({
 });
 export type UserCondensed = z.infer<typeof userCondensedSchema>;
 
-export const userSchema = z.looseObject({
-  id: guid(),
-  userId: text(255),
-  userDirectory: text(255),
-  name: text(511).nullish(),
+export const userSchema = userCondensedSchema.extend({
   roles: z.array(text(255)).max(1000).nullish().transform((r) => r ?? []),
   inactive: z.boolean().optional(),
   removedExternally: z.boolean().optional(),

@@ -15,35 +15,9 @@ import type { Step } from './steps.js';
 export const JOURNAL_FORMAT = 'qrsfix-journal';
 export const JOURNAL_VERSION = 1;
 
-export type StepStatus = 'pending' | 'done' | 'already' | 'failed' | 'skipped' | 'unknown';
+/** A step as planned (steps.ts); checked here only for its kind: rollback refuses kinds it cannot undo. */
+const stepSchema = z.custom<Step>((v) => typeof v === 'object' && v !== null && typeof (v as { kind?: unknown }).kind === 'string', { error: 'expected a step with a kind' });
 
-export interface JournalStep {
-  n: number;
-  step: Step;
-  status: StepStatus;
-  description: string;
-  /** What QRS said after the step (e.g. a quarantine end date), or why it failed. */
-  detail?: string;
-  /** Ids QRS gave to what the step created (e.g. userGuid), needed to roll it back. */
-  result?: Record<string, string>;
-  finishedAt?: string;
-}
-
-export interface Journal {
-  format: typeof JOURNAL_FORMAT;
-  version: number;
-  tool: { name: 'qrsfix'; version: string };
-  command: string;
-  site: { host: string; port: number; buildVersion: string };
-  createdAt: string;
-  updatedAt: string;
-  outcome: 'in-progress' | 'done' | 'partial' | 'interrupted' | 'failed';
-  unchanged: string[];
-  notes: string[];
-  steps: JournalStep[];
-}
-
-const stepSchema = z.looseObject({ kind: z.string() });
 const journalSchema = z.object({
   format: z.literal(JOURNAL_FORMAT),
   version: z.number(),
@@ -61,12 +35,18 @@ const journalSchema = z.object({
       step: stepSchema,
       status: z.enum(['pending', 'done', 'already', 'failed', 'skipped', 'unknown']),
       description: z.string(),
+      /** What QRS said after the step (e.g. a quarantine end date), or why it failed. */
       detail: z.string().optional(),
+      /** Ids QRS gave to what the step created (e.g. userGuid), needed to roll it back. */
       result: z.record(z.string(), z.string()).optional(),
       finishedAt: z.string().optional(),
     }),
   ),
 });
+
+export type Journal = z.infer<typeof journalSchema>;
+export type JournalStep = Journal['steps'][number];
+export type StepStatus = JournalStep['status'];
 
 /** A journal's file in `folder`, unique even for two runs in the same millisecond: UTC time with milliseconds, and a random part. */
 export function defaultJournalPath(folder: string, now = new Date()): string {
@@ -144,5 +124,5 @@ export function readJournal(file: string): Journal {
   if (parsed.data.version > JOURNAL_VERSION) {
     throw new QrsfixError('refused', `${file} was written by a newer qrsfix (journal version ${parsed.data.version})`, 'use that qrsfix version for the rollback');
   }
-  return parsed.data as unknown as Journal;
+  return parsed.data;
 }
