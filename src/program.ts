@@ -188,6 +188,7 @@ export function buildProgram({ load = importCommand, onExit = (c) => (process.ex
     .option('--user <DIR\\id>', 'the account the connections run as afterwards')
     .option('--match <glob>', 'data connection names, * and ? as wildcards', DEFAULTS.monitorMatch)
     .option('--update-password', 'also set the password of connections already running as --user (after a password change)')
+    .option('--allow-unknown-user', 'repoint to a user QRS does not have yet (e.g. before a directory sync); refused otherwise')
     .option('--include-connection <name>', 'also change this connection although it is not a genuine monitor connection (repeatable)', collect, []);
   done(change(repoint, { password: true }), 'repoint-connections');
 

@@ -36,7 +36,7 @@ describe('planFix', () => {
     const { plan, serviceAccount } = planFix(kb(), { removePass: false, updatePassword: false }, NOW);
     expect(serviceAccount).toEqual({ directory: 'domain', userId: 'qvservice' });
     expect(plan.steps).toEqual([{ kind: 'remove-allocation', allocationKind: 'user', allocationId: 'p1', account: 'DOMAIN\\qvservice', userGuid: 'u-qvservice', lastUsed: '2026-11-28T10:00:00.000Z' }]);
-    expect(plan.notes.join('\n')).toContain('quarantine until about 2026-12-05T10:00:00.000Z');
+    expect(plan.notes.join('\n')).toContain('quarantine until about 2026-12-05T10:00:00Z');
   });
 
   it('option 2: create the user, repoint every connection, leave the pass unless --remove-pass', () => {

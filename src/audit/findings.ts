@@ -153,7 +153,7 @@ export function buildAuditReport(input: AuditInput): AuditReport {
     }
     const active = activeAllocations(state);
     if (active.length > 0) {
-      const what = active.map((a) => ALLOCATION_KINDS[a.kind].label).join(', ');
+      const what = active.map((a) => (a.kind === 'user' ? `a ${ALLOCATION_KINDS[a.kind].label}` : ALLOCATION_KINDS[a.kind].label)).join(', ');
       findings.push({
         account,
         code: 'holds-allocation',

@@ -9,6 +9,7 @@ import { EXIT } from '../errors.js';
 import { applyJournal } from '../remedy/apply.js';
 import { JOURNAL_FORMAT, JOURNAL_VERSION, checkJournalFree, createJournal, defaultJournalPath, type Journal } from '../remedy/journal.js';
 import { lockSite } from '../remedy/site-lock.js';
+import { earlierUnfinished } from '../remedy/journal-history.js';
 import { describeStep, stepNeedsPassword, type Plan } from '../remedy/steps.js';
 import { renderPlan, renderPlanMarkdown, renderSummary, renderSummaryMarkdown, stepLine, tally } from '../output/plan-report.js';
 import { ReportWriter, type TextRenderers } from '../output/report.js';
@@ -60,12 +61,21 @@ export interface ChangeRequest {
 }
 
 /** The dry run's command line to apply it: the same flags, with the ones a real run needs kept. */
-function applyLine(req: ChangeRequest, flags: ChangeFlags): string {
+function baseApplyLine(req: ChangeRequest, flags: ChangeFlags): string {
   const extra: string[] = [];
   if (flags.passwordStdin && req.plan.steps.some(stepNeedsPassword)) extra.push('--password-stdin');
   if (flags.journal) extra.push('--journal', flags.journal);
-  const line = [req.applyCommand ?? req.rerun, ...extra.map((w) => shellQuote(w))].join(' ');
+  return [req.applyCommand ?? req.rerun, ...extra.map((w) => shellQuote(w))].join(' ');
+}
+
+function applyLine(req: ChangeRequest, flags: ChangeFlags): string {
+  const line = baseApplyLine(req, flags);
   return hasTerminal() ? line : `${line}  (add --yes: there is no terminal to confirm on)`;
+}
+
+/** "Apply this 1 change" / "Apply these 3 changes". */
+export function applyQuestion(n: number, host: string): string {
+  return `Apply ${n === 1 ? 'this 1 change' : `these ${n} changes`} to ${host}?`;
 }
 
 /** The plan as the JSON report of a change shows it. */
@@ -83,7 +93,7 @@ export async function runChange(client: QrsClient, flags: ChangeFlags, req: Chan
   const planJson = planJsonOf(req.plan);
   // Objects changed since and left alone: the change is not whole, whatever else happens.
   const heldCode = req.plan.held?.length ? EXIT.partial : EXIT.ok;
-  const site = { host: client.config.host, port: client.config.port, buildVersion: req.about.buildVersion };
+  const site = { host: client.config.host, port: client.config.port, ...(client.config.servername ? { servername: client.config.servername } : {}), buildVersion: req.about.buildVersion };
   const doc = { command: req.command, site, dryRun: !!flags.dryRun };
   report.part({ table: () => renderPlan(req.title, req.plan), markdown: () => renderPlanMarkdown(req.title, req.plan) });
   if (flags.planOut) return (await import('./plan-out.js')).savePlan(client, flags, req, report);
@@ -127,7 +137,8 @@ async function applyChange(client: QrsClient, flags: ChangeFlags, req: ChangeReq
   const { report, doc, planJson, journalPath } = ctx;
   const password = req.plan.steps.some(stepNeedsPassword) ? await obtainPassword(flags, req.passwordOf ?? 'the account') : undefined;
   if (password !== undefined) checkConnectionPassword(password);
-  if (!(await confirmChange(`Apply these ${req.plan.steps.length} changes to ${doc.site.host}?`, flags.yes))) {
+  const base = baseApplyLine(req, flags);
+  if (!(await confirmChange(applyQuestion(req.plan.steps.length, doc.site.host), flags.yes, { dryRun: `${base} --dry-run`, apply: `${base} --yes` }))) {
     info('Not confirmed: nothing was changed.');
     return EXIT.error;
   }
@@ -147,6 +158,7 @@ async function applyChange(client: QrsClient, flags: ChangeFlags, req: ChangeReq
     notes: [...req.plan.notes, ...(req.plan.held ?? []).map((h) => `changed since, left alone: ${h}`)],
     steps: req.plan.steps.map((step, i) => ({ n: i + 1, step, status: 'pending', description: describeStep(step) })),
   };
+  const earlier = earlierUnfinished(path.dirname(journalPath), doc.site, journalPath);
   createJournal(journalPath, journal);
   info(`journal: ${journalPath}`);
 
@@ -188,6 +200,10 @@ async function applyChange(client: QrsClient, flags: ChangeFlags, req: ChangeReq
   const verdict = outcome === 'done' && req.verify ? await req.verify(true) : undefined;
   const rollback = req.suggest(['rollback', journalPath]);
   report.part({ table: () => renderSummary(journal, journalPath, req.rerun, rollback), markdown: () => renderSummaryMarkdown(journal, journalPath, req.rerun, rollback) });
+  if (earlier) {
+    const line = `This run's journal follows an earlier one of ${earlier.journal.command} on this site that did not finish (${earlier.journal.outcome}, ${earlier.file}). Both exist; to undo everything, roll back this one first, then the earlier one:`;
+    report.part(lines([line, `  ${rollback}`, `  ${req.suggest(['rollback', earlier.file])}`], [line, mdCode(rollback), mdCode(req.suggest(['rollback', earlier.file]))]));
+  }
   if (req.plan.held?.length) report.part(lines([`Not rolled back, changed since (${req.plan.held.length}): see "Changed since" above; --force rolls them back too.`]));
   if (verdict) report.part(lines([verdict.text]));
   const after = outcome === 'done' && req.after ? await req.after() : undefined;

@@ -2,22 +2,22 @@
  * `qrsfix fix [--service-account] [--monitor-user [--name] [--remove-pass]]`: the whole remedy in one
  * plan, ending with the audit's verdict on the site as it is afterwards.
  */
-import { formatAccount } from '../account.js';
+import { accountKey, formatAccount, type Account } from '../account.js';
 import type { QrsClient } from '../qrs/client.js';
-import { planFix } from '../remedy/fix-plan.js';
+import { checkFixChoice, planFix, type FixChoice } from '../remedy/fix-plan.js';
+import { connectionIdentities } from '../remedy/plan.js';
+import { unknownUserError } from './candidates.js';
 import { DEFAULT_MONITOR_GLOB, nameMatcher } from '../remedy/match.js';
 import { surveySite } from '../remedy/survey.js';
 import type { AuditReport } from '../audit/findings.js';
-import { info } from '../output/stdio.js';
 import { runAudit } from './audit.js';
 import { runChange, type ChangeFlags } from './change.js';
 import { optionalAccount, verifyStep } from './remedy-common.js';
-import { info as progress, warn } from '../output/stdio.js';
+import { info, warn } from '../output/stdio.js';
 import { readIdentities } from '../remedy/survey.js';
 import { readLicenseGrants } from '../remedy/license-survey.js';
 import { planRuleExclusions } from '../remedy/rule-exclusion.js';
 import { emptyPlan } from '../remedy/plan.js';
-import { accountKey, type Account } from '../account.js';
 import type { Plan } from '../remedy/steps.js';
 import { checkVerifyFlags, runVerify, verifyExit, verifyRenderers } from './verify.js';
 import { withClient } from './session.js';
@@ -55,6 +55,10 @@ export function closingAudit(client: QrsClient, serviceAccount: string | undefin
   };
 }
 
+function fixChoice(flags: FixFlags, serviceAccount: Account | undefined, monitorUser: Account | undefined): FixChoice {
+  return { serviceAccount, monitorUser, monitorName: flags.name, removePass: flags.removePass === true, updatePassword: flags.updatePassword === true, keepRules: flags.keepRules === true };
+}
+
 export async function runFix(client: QrsClient, flags: FixFlags): Promise<number> {
   const serviceAccount = optionalAccount(flags.serviceAccount, '--service-account');
   const monitorUser = optionalAccount(flags.monitorUser, '--monitor-user');
@@ -62,14 +66,10 @@ export async function runFix(client: QrsClient, flags: FixFlags): Promise<number
   info(`reading ${client.baseUrl} …`);
   const include = flags.includeConnection ?? [];
   const survey = await surveySite(client, nameMatcher(DEFAULT_MONITOR_GLOB), [serviceAccount, monitorUser].filter((a) => a !== undefined), include);
-  const { plan, serviceAccountName: svc, warnings, checkRulesAfterCreate } = planFix(survey, {
-    serviceAccount,
-    monitorUser,
-    monitorName: flags.name,
-    removePass: flags.removePass === true,
-    updatePassword: flags.updatePassword === true,
-    keepRules: flags.keepRules === true,
-  });
+  if (serviceAccount && !survey.identities.get(accountKey(serviceAccount))?.user) {
+    throw await unknownUserError(client, serviceAccount, '--service-account', connectionIdentities(survey.connections).map(formatAccount));
+  }
+  const { plan, serviceAccountName: svc, warnings, checkRulesAfterCreate } = planFix(survey, fixChoice(flags, serviceAccount, monitorUser));
   for (const w of warnings) warn(w);
   const mon = monitorUser ? formatAccount(monitorUser) : undefined;
   const title = mon
@@ -117,7 +117,7 @@ export async function runFix(client: QrsClient, flags: FixFlags): Promise<number
 export async function planRulesOfNewUser(client: QrsClient, account: Account): Promise<Plan> {
   const state = (await readIdentities(client, [account])).get(accountKey(account));
   if (!state?.user) return emptyPlan();
-  progress(`auditing the license rules for ${formatAccount(account)}, now that it exists …`);
+  info(`auditing the license rules for ${formatAccount(account)}, now that it exists …`);
   const license = await readLicenseGrants(client, [state.user.id]);
   return planRuleExclusions(license, [state]);
 }
@@ -128,5 +128,6 @@ export async function run(flags: FixFlags): Promise<number> {
   optionalAccount(flags.monitorUser, '--monitor-user');
   if (flags.verify) checkVerifyFlags(flags);
   reportFormat(flags);
+  checkFixChoice(fixChoice(flags, optionalAccount(flags.serviceAccount, '--service-account'), optionalAccount(flags.monitorUser, '--monitor-user')));
   return withClient(flags, (client) => runFix(client, flags));
 }

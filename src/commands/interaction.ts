@@ -42,33 +42,45 @@ export async function obtainPassword(flags: PasswordSource, what: string): Promi
   return password;
 }
 
+/** How many times a password typed twice may differ before qrsfix gives up. */
+const PASSWORD_TRIES = 3;
+
 async function promptTwice(what: string): Promise<string> {
   const { default: passwordPrompt } = await import('@inquirer/password');
   try {
-    const password = await passwordPrompt({ message: `Password of ${what}:`, mask: '*' }, { output: process.stderr });
-    if (!password) throw new QrsfixError('usage', 'no password entered; nothing was changed', undefined);
-    // A typo here would only show as failed reloads later: ask twice.
-    const again = await passwordPrompt({ message: 'The same password again:', mask: '*' }, { output: process.stderr });
-    if (again !== password) throw new QrsfixError('usage', 'the two passwords differ; nothing was changed', 'run the command again');
-    return password;
+    for (let attempt = 1; ; attempt++) {
+      const password = await passwordPrompt({ message: `Password of ${what}:`, mask: '*' }, { output: process.stderr });
+      if (!password) throw new QrsfixError('usage', 'no password entered; nothing was changed', undefined);
+      // A typo here would only show as failed reloads later: ask twice.
+      const again = await passwordPrompt({ message: 'The same password again:', mask: '*' }, { output: process.stderr });
+      if (again === password) return password;
+      if (attempt >= PASSWORD_TRIES) throw new QrsfixError('usage', `the two passwords differed ${PASSWORD_TRIES} times; nothing was changed`, 'run the command again');
+      process.stderr.write(`The two passwords differ: again (try ${attempt + 1} of ${PASSWORD_TRIES}).\n`);
+    }
   } catch (err) {
     if (err instanceof Error && err.name === 'ExitPromptError') throw new QrsfixError('interrupted', 'cancelled at the password prompt; nothing was changed', undefined);
     throw err;
   }
 }
 
-/** True to go ahead. Without a terminal, only --yes goes ahead. */
-export async function confirmChange(message: string, yes: boolean | undefined): Promise<boolean> {
+/** The two command lines for a run without a terminal: see the plan, then apply it. */
+export interface NoTerminalLines {
+  dryRun: string;
+  apply: string;
+}
+
+/** True to go ahead. Without a terminal, only --yes goes ahead. Ctrl-C at the prompt: exit 130. */
+export async function confirmChange(message: string, yes: boolean | undefined, lines: NoTerminalLines): Promise<boolean> {
   if (yes) return true;
   if (!hasTerminal()) {
-    throw new QrsfixError('refused', 'not changing anything: there is no terminal to confirm on', 'review the plan with --dry-run, then run again with --yes');
+    throw new QrsfixError('refused', 'not changing anything: there is no terminal to confirm on', `review the plan: ${lines.dryRun}\nhint: then apply it: ${lines.apply}`);
   }
   const { default: confirm } = await import('@inquirer/confirm');
   try {
     return await confirm({ message, default: false }, { output: process.stderr });
   } catch (err) {
     // Ctrl-C at the prompt: nothing has been written yet.
-    if (err instanceof Error && err.name === 'ExitPromptError') return false;
+    if (err instanceof Error && err.name === 'ExitPromptError') throw new QrsfixError('interrupted', 'cancelled at the confirmation; nothing was changed', undefined);
     throw err;
   }
 }

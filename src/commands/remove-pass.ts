@@ -1,6 +1,6 @@
 /** `qrsfix remove-pass --user <DIR\id>`: KB option 1, deallocate every access allocation of a user. */
 import { formatAccount } from '../account.js';
-import { QrsfixError } from '../errors.js';
+import { unknownUserError } from './candidates.js';
 import { planRemoveAllocations } from '../remedy/plan.js';
 import { runChange, type ChangeFlags } from './change.js';
 import { verifyStep, withAccount } from './remedy-common.js';
@@ -11,9 +11,7 @@ export interface RemovePassFlags extends ChangeFlags {
 
 export async function run(flags: RemovePassFlags): Promise<number> {
   return withAccount(flags, async ({ client, suggest, about, account, state }) => {
-    if (!state.user) {
-      throw new QrsfixError('input', `there is no QRS user ${formatAccount(account)}`, 'check the directory and user id (qrsfix audit lists the identities of the monitor connections)');
-    }
+    if (!state.user) throw await unknownUserError(client, account, '--user');
     return runChange(client, flags, {
       command: 'remove-pass',
       rerun: suggest(['remove-pass', '--user', formatAccount(account)]),

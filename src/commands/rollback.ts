@@ -3,12 +3,19 @@ import path from 'node:path';
 import { usageError } from '../errors.js';
 import { readAbout } from '../qrs/endpoints.js';
 import { reportFormat } from '../output/report.js';
-import { readJournal } from '../remedy/journal.js';
+import { readJournal, type Journal } from '../remedy/journal.js';
 import { checkJournalSite, planRollback } from '../remedy/rollback-plan.js';
 import { info } from '../output/stdio.js';
 import { runChange, type ChangeFlags } from './change.js';
 import { withClient } from './session.js';
 import { suggester } from './suggest.js';
+
+/** Without --host (or QRS_HOST, or --site), the site is the journal's: host, port and servername. */
+function siteOfJournal<F extends ChangeFlags>(flags: F, journal: Journal): F {
+  if (flags.host !== undefined) return flags;
+  info(`the site of the journal: ${journal.site.host}:${journal.site.port}${journal.site.servername ? ` (servername ${journal.site.servername})` : ''}`);
+  return { ...flags, host: journal.site.host, port: flags.port ?? String(journal.site.port), servername: flags.servername ?? journal.site.servername };
+}
 
 export async function run(journalFile: string, flags: ChangeFlags & { force?: boolean }): Promise<number> {
   if (flags.journal && path.resolve(flags.journal) === path.resolve(journalFile)) {
@@ -16,7 +23,7 @@ export async function run(journalFile: string, flags: ChangeFlags & { force?: bo
   }
   const journal = readJournal(journalFile);
   reportFormat(flags);
-  return withClient(flags, async (client) => {
+  return withClient(siteOfJournal(flags, journal), async (client) => {
     const suggest = suggester(client.config);
     checkJournalSite(journal, client.config.host, client.config.port, journalFile);
     info(`reading ${client.baseUrl} …`);

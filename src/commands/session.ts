@@ -47,7 +47,7 @@ export async function withClient<T>(flags: CommonFlags, fn: (client: QrsClient) 
   }
   for (const used of config.defaultsUsed ?? []) info(`using ${used}`);
   const certs = await openCertificates(config);
-  const client = new QrsClient(config, certs, { onTrace: isVerbose() ? (e) => debug(traceLine(e)) : undefined, userAgent: 'qrsfix' });
+  const client = new QrsClient(config, certs, { onTrace: isVerbose() ? (e) => debug(traceLine(e)) : undefined, onWait: (note) => info(note), userAgent: 'qrsfix' });
   for (const w of client.warnings) warn(w);
   try {
     return await fn(client);

@@ -11,7 +11,9 @@ import { mergeByTime, type FileSummary, type LogFile } from './merge.js';
 import { chunkParser, defaultThreads } from './parse-pool.js';
 import { Reconciler } from './reconcile.js';
 import { KIND_LABEL, type AccessRow } from './rows.js';
-import { isAtOrAfter, type Since, type Stamp } from './time.js';
+import { formatServerTime, isAtOrAfter, type Since, type Stamp } from './time.js';
+import { detach } from './analyse.js';
+import { didYouMean, nearest } from '../util/nearest.js';
 
 export interface DiagnoseFilters {
   user?: Account;
@@ -39,6 +41,21 @@ export interface Diagnosis {
   span?: { first: Stamp; last: Stamp };
   users: UserReport[];
   totals: { grants: number; denials: number; users: number; usersMatching: number };
+}
+
+/** Distinct other users remembered for "did you mean": enough for a hub, bounded for a huge one. */
+const MAX_SEEN_USERS = 10_000;
+
+/** A filter that keeps no row is an error that says what the logs hold, not an empty report. */
+function checkFiltersMatched(filters: DiagnoseFilters, seenUsers: Set<string>, lastSeen: Stamp | undefined): void {
+  if (!lastSeen) return;
+  if (filters.user && seenUsers.size > 0) {
+    const who = formatAccount(filters.user);
+    throw new QrsfixError('input', `--user ${who}: no access rows for this user in the logs; ${didYouMean(nearest(who, seenUsers), 'no user like it either')}`, 'give the user as the logs write it (DIRECTORY\\userid), or leave --user out to see every user');
+  }
+  if (filters.since) {
+    throw new QrsfixError('input', `--since ${filters.since.text}: the last access row in the logs is at ${formatServerTime(lastSeen)}, before it`, 'give an earlier date, or leave --since out');
+  }
 }
 
 export async function diagnoseLogs(paths: string[], filters: DiagnoseFilters, notes: Notes, options: DiagnoseOptions = {}): Promise<Diagnosis> {
@@ -73,11 +90,18 @@ export async function diagnoseLogs(paths: string[], filters: DiagnoseFilters, no
     .map(([k, n]) => `${n} ${KIND_LABEL[k]}${n === 1 ? '' : 's'}`);
   notes.info(`reading ${logs.length} file${logs.length === 1 ? '' : 's'}${kinds.length ? ` (${kinds.join(', ')})` : ''}…`);
 
+  // What the filters left out, to say what there is when they keep nothing (a typo, a date too late).
+  const seenUsers = new Set<string>();
+  let lastSeen: Stamp | undefined;
   const keep = (row: AccessRow): boolean => {
+    if (!lastSeen || row.stamp.at > lastSeen.at) lastSeen = row.stamp;
     if (filters.since && !isAtOrAfter(row.stamp, filters.since)) return false;
     if (filters.user) {
       const account = accountFromUsername(row.user);
-      if (!account || !sameAccount(account, filters.user)) return false;
+      if (!account || !sameAccount(account, filters.user)) {
+        if (seenUsers.size < MAX_SEEN_USERS && !seenUsers.has(row.user)) seenUsers.add(detach(row.user));
+        return false;
+      }
     }
     return true;
   };
@@ -117,6 +141,7 @@ export async function diagnoseLogs(paths: string[], filters: DiagnoseFilters, no
   notes.info(`read ${rows} rows in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
   const users = analysis.result();
+  if (users.length === 0) checkFiltersMatched(filters, seenUsers, lastSeen);
   const order = new Map(found.map((f, i) => [f.path, i]));
   summaries.sort((a, b) => (order.get(a.path) ?? 0) - (order.get(b.path) ?? 0));
   const diagnosis: Diagnosis = {

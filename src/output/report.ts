@@ -10,6 +10,7 @@ import { info, out } from './stdio.js';
 import { scrubbedJson } from '../secrets.js';
 
 export { writeReportFile } from './report-file.js';
+import { withTableWidth } from './fit-table.js';
 
 export const REPORT_FORMATS = ['table', 'markdown', 'json'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
@@ -61,9 +62,12 @@ export class ReportWriter {
   /** A part of a text report, printed now; nothing in JSON, whose one document comes at the end. */
   part(r: TextRenderers): void {
     if (this.isJson) return;
-    const text = this.format === 'markdown' ? r.markdown() : r.table();
-    this.parts.push(text);
-    out(text);
+    const render = () => (this.format === 'markdown' ? r.markdown() : r.table());
+    // Tables fit a terminal; a file and a pipe get them at full width.
+    const fit = this.format === 'table' && process.stdout.isTTY === true && process.stdout.columns > 0 ? process.stdout.columns : undefined;
+    const shown = withTableWidth(fit, render);
+    this.parts.push(fit === undefined ? shown : render());
+    out(shown);
   }
 
   /** The end of the report: the JSON document, and the --out file. */

@@ -1,4 +1,5 @@
 /** Terminal tables and Markdown tables from the same rows. */
+import { utcText } from '../util/time-text.js';
 import { boxTable } from './text-table.js';
 import { codeSpan, escapeHtml } from '../util/sanitize.js';
 
@@ -30,10 +31,5 @@ export function mdCode(v: string): string {
   return codeSpan(v).replace(/\|/g, '\\|');
 }
 
-/** `2026-11-28T10:06:49.123Z` → `2026-11-28 10:06 UTC`; empty for null. */
-export function shortTime(iso: string | null | undefined): string {
-  if (!iso) return '';
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return iso;
-  return `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-}
+/** Times in reports: see utcText. */
+export const shortTime = utcText;

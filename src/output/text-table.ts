@@ -3,6 +3,7 @@
  * one space of padding, a rule between rows) but in linear time: cli-table3 checks every cell against
  * every earlier one for row spans, so a report on a log of 10,000 users would take minutes to draw.
  */
+import { fittedWidths, wrapLine } from './fit-table.js';
 
 import { oneLine } from '../util/sanitize.js';
 
@@ -58,14 +59,16 @@ export type Cell = string | number;
  */
 export function boxTable(head: Cell[], rows: Cell[][], { rules = true }: { rules?: boolean } = {}): string {
   // Escaped before measuring: a name holding control codes is shown, and the borders still line up.
-  const all = [head, ...rows].map((r) => r.map((c) => String(c).split('\n').map(oneLine)));
+  let all = [head, ...rows].map((r) => r.map((c) => String(c).split('\n').map(oneLine)));
   const columns = Math.max(...all.map((r) => r.length));
-  const width = Array.from({ length: columns }, () => 0);
+  const full = Array.from({ length: columns }, () => 0);
   for (const r of all) {
     r.forEach((lines, i) => {
-      for (const l of lines) width[i] = Math.max(width[i]!, displayWidth(l));
+      for (const l of lines) full[i] = Math.max(full[i]!, displayWidth(l));
     });
   }
+  const width = fittedWidths(full);
+  if (width.some((w, i) => w < full[i]!)) all = all.map((r) => r.map((lines, i) => lines.flatMap((l) => wrapLine(l, width[i]!, displayWidth))));
   const rule = (left: string, mid: string, right: string) => left + width.map((w) => '─'.repeat(w + 2)).join(mid) + right;
   const out: string[] = [rule('┌', '┬', '┐')];
   all.forEach((r, n) => {

@@ -34,6 +34,8 @@ export interface QrsClientOptions {
   /** Base of the exponential backoff between GET attempts. */
   backoffMs?: number;
   userAgent?: string;
+  /** Told before each retry, so that waiting is visible (the command shows it on stderr). */
+  onWait?: (note: string) => void;
 }
 
 export interface QrsStats {
@@ -177,6 +179,8 @@ export class QrsClient {
           throw new QrsError(err.kind, `${err.message}; no time left for another try within the overall deadline of ${Math.round(this.deadlineMs / 1000)} s (--deadline)`, err.hint, { method, path, ...(err.status !== undefined ? { status: err.status } : {}), uncertain: err.uncertain });
         }
         this.options.onTrace?.({ phase: 'retry', method, url: path, note: `${err.message}; try ${attempt + 1} of ${maxTries} in ${Math.round(wait)} ms` });
+        const why = err.kind === 'timeout' ? 'no answer' : err.status ? `answer ${err.status}` : 'connection lost';
+        this.options.onWait?.(`${why} from ${this.config.host}:${this.config.port} to ${method} ${path} yet; try ${attempt + 1} of ${maxTries} in ${(wait / 1000).toFixed(1)} s`);
         await new Promise((r) => setTimeout(r, wait));
       }
     }

@@ -44,6 +44,11 @@ export function listUsersById(client: QrsClient, userGuids: string[]): Promise<U
   return client.list('/qrs/user/full', userSchema, filter.or(...userGuids.map((id) => filter.id('id', id))));
 }
 
+/** Users whose user id holds this text (QRS compares case-insensitively): the candidates for a name that matched none. */
+export function listUsersWithIdLike(client: QrsClient, fragment: string): Promise<User[]> {
+  return client.list('/qrs/user/full', userSchema, filter.so('userId', fragment));
+}
+
 /** The QRS user of an account (directory and user id compare case-insensitively, as QRS does), if any. */
 export async function findUser(client: QrsClient, account: Account): Promise<User | undefined> {
   return (await listUsers(client, [account]))[0];

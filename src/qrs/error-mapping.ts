@@ -110,6 +110,10 @@ export function mapTransportError(err: unknown, ctx: RequestContext, diagnosis: 
     const expired = /EXPIRED/.test(code);
     return new QrsError('tls', `the server rejected our client certificate${expired ? ' as expired' : ''} (${code.replace(/^ERR_SSL_/, '').toLowerCase()})`, 'client.pem and client_key.pem must be exported from this Qlik site\'s QMC', base);
   }
+  // A plain-HTTP (or other non-TLS) port answers the TLS hello with something that is no TLS record.
+  if (code === 'EPROTO' || code === 'ERR_SSL_WRONG_VERSION_NUMBER' || /wrong version number|packet length too long|unknown protocol/i.test(message)) {
+    return new QrsError('network', `${where(ctx)} does not speak TLS (${code ?? 'no TLS answer'})`, `this port does not speak TLS; QRS listens on 4242 (HTTPS, mutual TLS): check --port`, base);
+  }
   if (code === 'ECONNABORTED' || code === 'ETIMEDOUT' || code === 'ERR_CANCELED' || /timeout/i.test(message)) {
     return new QrsError('timeout', `no answer from ${where(ctx)} to ${ctx.method} ${ctx.path} within ${ctx.cfg.timeoutMs} ms`, 'the server may be overloaded or a firewall drops the traffic; raise --timeout, or check that the Repository service runs', { ...base, retryable: true, uncertain: ctx.sent });
   }

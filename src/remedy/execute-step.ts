@@ -22,6 +22,7 @@ import {
   writeUser,
 } from '../qrs/endpoints.js';
 import { isRealDate } from '../qrs/schemas.js';
+import { utcText } from '../util/time-text.js';
 import type { Step } from './steps.js';
 import { QrsfixError } from '../errors.js';
 import { connectionPassword } from './credential.js';
@@ -142,7 +143,7 @@ export async function executeStep(client: QrsClient, step: Step, opts: ExecuteOp
       try {
         const after = await readAllocation(client, step.allocationKind, step.allocationId);
         if (!after.quarantined) throw new QrsfixError('http', `QRS still shows ${path} as allocated after the DELETE`, 'run the command again');
-        const until = isRealDate(after.quarantineEnd) ? after.quarantineEnd : 'about 7 days after its last use';
+        const until = isRealDate(after.quarantineEnd) ? utcText(after.quarantineEnd) : 'about 7 days after its last use';
         return {
           status: 'done',
           detail: `quarantined until ${until}: used within the last 7 days, so its tokens return only then; it can be reinstated to ${step.account} until then (qrsfix rollback)`,

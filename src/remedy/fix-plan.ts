@@ -67,8 +67,16 @@ function rulesPart(survey: Survey, states: IdentityState[], keep: boolean | unde
   return { plan: planRuleExclusions(survey.license, states), warnings: [] };
 }
 
+/** The flags that only mean something with --monitor-user: a usage error without it, before any request. */
+export function checkFixChoice(choice: FixChoice): void {
+  if (choice.monitorUser) return;
+  if (choice.removePass) throw usageError('--remove-pass goes with --monitor-user', 'without --monitor-user, fix removes the pass anyway: leave --remove-pass out');
+  if (choice.monitorName !== undefined) throw usageError('--name goes with --monitor-user', 'it names the monitor user fix creates; without --monitor-user there is none: leave --name out');
+  if (choice.updatePassword) throw usageError('--update-password goes with --monitor-user', 'it sets the monitor user\'s password on the connections; for the connections alone: qrsfix repoint-connections --user <DIR\\id> --update-password');
+}
+
 export function planFix(survey: Survey, choice: FixChoice, now = new Date()): FixPlan {
-  if (choice.removePass && !choice.monitorUser) throw usageError('--remove-pass goes with --monitor-user (without --monitor-user, fix removes the pass anyway)');
+  checkFixChoice(choice);
   const serviceAccount = resolveServiceAccount(survey, choice);
   if (choice.monitorUser && serviceAccount && sameAccount(choice.monitorUser, serviceAccount)) {
     throw usageError(`--monitor-user is the service account ${formatAccount(serviceAccount)}`, 'the monitor user is a dedicated account of its own; for option 1 leave --monitor-user out');

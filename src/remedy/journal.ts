@@ -23,7 +23,8 @@ const journalSchema = z.object({
   version: z.number(),
   tool: z.object({ name: z.literal('qrsfix'), version: z.string() }),
   command: z.string(),
-  site: z.object({ host: z.string(), port: z.number(), buildVersion: z.string() }),
+  /** The site the change was made on; a rollback goes there unless told otherwise (and refuses another). */
+  site: z.object({ host: z.string(), port: z.number(), servername: z.string().optional(), buildVersion: z.string() }),
   createdAt: z.string(),
   updatedAt: z.string(),
   outcome: z.enum(['in-progress', 'done', 'partial', 'interrupted', 'failed']),

@@ -6,6 +6,7 @@ import { accountKey, formatAccount, sameAccount, accountFromUsername, type Accou
 import { ALLOCATION_KINDS, isRealDate } from '../qrs/schemas.js';
 import type { DataConnection } from '../qrs/schemas.js';
 import { commandLine, shellQuote } from '../util/shell.js';
+import { utcText } from '../util/time-text.js';
 import { isRootAdmin, type IdentityState, type LookAlike } from './survey.js';
 import type { Plan } from './steps.js';
 
@@ -39,7 +40,7 @@ export function planRemoveAllocations(state: IdentityState, now = new Date()): P
   for (const { kind, entity } of state.allocations) {
     const label = ALLOCATION_KINDS[kind].label;
     if (entity.quarantined) {
-      plan.unchanged.push(`${label} ${entity.id} of ${account}: already removed (quarantined until ${entity.quarantineEnd ?? '?'})`);
+      plan.unchanged.push(`${label} ${entity.id} of ${account}: already removed (quarantined until ${utcText(entity.quarantineEnd) || '?'})`);
       continue;
     }
     const lastUsed = isRealDate(entity.lastUsed) ? entity.lastUsed : null;
@@ -47,7 +48,7 @@ export function planRemoveAllocations(state: IdentityState, now = new Date()): P
     if (lastUsed && now.getTime() - Date.parse(lastUsed) < 7 * DAY) {
       const back = new Date(Date.parse(lastUsed) + 7 * DAY).toISOString();
       plan.notes.push(
-        `the ${label} of ${account} was used ${lastUsed}: it goes into quarantine until about ${back}; its tokens return then, and until then it can be reinstated (qrsfix rollback) to the same user`,
+        `the ${label} of ${account} was used ${utcText(lastUsed)}: it goes into quarantine until about ${utcText(back)}; its tokens return then, and until then it can be reinstated (qrsfix rollback) to the same user`,
       );
     }
   }

@@ -81,15 +81,18 @@ export function describeStep(step: Step): string {
       return `user ${step.account}/${step.userGuid}: roles RootAdmin removed`;
     case 'delete-user':
       return `user ${step.account}/${step.userGuid}: deleted`;
-    case 'repoint-connection':
+    case 'repoint-connection': {
+      // The password always changes here: say so, and whose it becomes (it is never shown).
+      const before = step.hadPassword === false ? '(none)' : '(set)';
       return step.usernameBefore.toLowerCase() === step.usernameAfter.toLowerCase()
-        ? `data connection ${step.connectionName}/${step.connectionId}: password (set) → (set, new)`
-        : `data connection ${step.connectionName}/${step.connectionId}: username ${step.usernameBefore || '(none)'} → ${step.usernameAfter}; password (set) → (set)`;
+        ? `data connection ${step.connectionName}/${step.connectionId}: password ${before} → changed to the new one you give`
+        : `data connection ${step.connectionName}/${step.connectionId}: username ${step.usernameBefore || '(none)'} → ${step.usernameAfter}; password ${before} → changed to the one of ${step.usernameAfter} you give`;
+    }
     case 'restore-connection':
       if (step.setsPassword && step.usernameNow.toLowerCase() === step.usernameBefore.toLowerCase()) {
-        return `data connection ${step.connectionName}/${step.connectionId}: password (set) → (set, previous)`;
+        return `data connection ${step.connectionName}/${step.connectionId}: password (set) → changed back to the previous one you give`;
       }
-      return `data connection ${step.connectionName}/${step.connectionId}: username ${step.usernameNow} → ${step.usernameBefore || '(none)'}${step.setsPassword ? '; password (set) → (set, previous)' : ''}`;
+      return `data connection ${step.connectionName}/${step.connectionId}: username ${step.usernameNow} → ${step.usernameBefore || '(none)'}${step.setsPassword ? `; password (set) → changed back to the one of ${step.usernameBefore} you give` : ''}`;
     case 'remove-allocation':
       return `${ALLOCATION_KINDS[step.allocationKind].label} ${step.allocationId} of ${step.account}: allocated → removed`;
     case 'reinstate-allocation':

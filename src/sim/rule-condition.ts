@@ -21,10 +21,16 @@ function tokenize(src: string): Token[] {
   while (i < src.length) {
     const c = src[i]!;
     if (/\s/.test(c)) i++;
-    else if (c === '(' || c === ')') out.push({ t: c, v: c }), i++;
-    else if (c === '!' && src[i + 1] === '=') out.push({ t: 'op', v: '!=' }), (i += 2);
-    else if (c === '=') out.push({ t: 'op', v: '=' }), (i += src[i + 1] === '=' ? 2 : 1);
-    else if (c === '"' || c === "'") {
+    else if (c === '(' || c === ')') {
+      out.push({ t: c, v: c });
+      i++;
+    } else if (c === '!' && src[i + 1] === '=') {
+      out.push({ t: 'op', v: '!=' });
+      i += 2;
+    } else if (c === '=') {
+      out.push({ t: 'op', v: '=' });
+      i += src[i + 1] === '=' ? 2 : 1;
+    } else if (c === '"' || c === "'") {
       const end = src.indexOf(c, i + 1);
       if (end < 0) throw new RuleSyntaxError(`unterminated string at ${i}`);
       out.push({ t: 'string', v: src.slice(i + 1, end) });
@@ -47,16 +53,25 @@ function parse(src: string): Node | undefined {
   const peekWord = (w: string) => toks[p]?.t === 'word' && toks[p]!.v.toLowerCase() === w;
   const orExpr = (): Node => {
     let l = andExpr();
-    while (peekWord('or')) (p++, (l = { k: 'or', l, r: andExpr() }));
+    while (peekWord('or')) {
+      p++;
+      l = { k: 'or', l, r: andExpr() };
+    }
     return l;
   };
   const andExpr = (): Node => {
     let l = notExpr();
-    while (peekWord('and')) (p++, (l = { k: 'and', l, r: notExpr() }));
+    while (peekWord('and')) {
+      p++;
+      l = { k: 'and', l, r: notExpr() };
+    }
     return l;
   };
   const notExpr = (): Node => {
-    if (peekWord('not')) return p++, { k: 'not', e: notExpr() };
+    if (peekWord('not')) {
+      p++;
+      return { k: 'not', e: notExpr() };
+    }
     return primary();
   };
   const primary = (): Node => {
