@@ -17,7 +17,7 @@ describe('qrsfix audit on the KB site', () => {
     expect(r.stdout).toContain('monitor_apps_REST_license_user');
     // One line per connection: the rows follow each other with no rule between them.
     expect(r.stdout).toMatch(/│ monitor_apps_REST_license_professional +│ domain\\qvservice +│\n│ monitor_apps_REST_license_user +│/);
-    expect(r.stdout).toMatch(/DOMAIN\\qvservice runs 11 monitor connections and holds user access pass/);
+    expect(r.stdout).toMatch(/DOMAIN\\qvservice runs 11 monitor connections and holds a user access pass/);
     expect(r.stdout).toContain(`fix: ${tool()} fix --service-account 'DOMAIN\\qvservice' --host localhost --port ${site.sim.port} --certs ${site.sim.certsDir}`);
     expect(r.stdout).toContain('QLIK-88038');
     // The near miss in upper case is reported, not treated as a monitor connection.

@@ -37,7 +37,7 @@ describe('fix: plan, dry run and refusal', () => {
     const r = await run(['fix', '--monitor-user', 'DOMAIN\\qlikmonitor', '--dry-run']);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('user DOMAIN\\qlikmonitor (new): created with roles RootAdmin');
-    expect(r.stdout).toMatch(/data connection monitor_apps_REST_app\/[0-9a-f-]+: username domain\\qvservice → DOMAIN\\qlikmonitor; password \(set\) → \(set\)/);
+    expect(r.stdout).toMatch(/data connection monitor_apps_REST_app\/[0-9a-f-]+: username domain\\qvservice → DOMAIN\\qlikmonitor; password \(set\) → changed to the one of DOMAIN\\qlikmonitor you give/);
     expect(r.stdout).toContain('Dry run: nothing was changed');
     expect(writes()).toEqual([]);
     expect(journals()).toEqual([]);
@@ -210,7 +210,7 @@ describe('the single-purpose commands', () => {
     expect(site.sim.state.allocations.user.has(KB_IDS.allocations.jdoeUserAccess)).toBe(false);
     const none = await run(['remove-pass', '--user', 'DOMAIN\\nobody', '--yes']);
     expect(none.code).toBe(1);
-    expect(none.stderr).toContain('no QRS user DOMAIN\\nobody');
+    expect(none.stderr).toContain('--user DOMAIN\\nobody: QRS has no such user');
   });
 
   it('create-user reports an allocation but leaves it; a bad account is rejected with the DIR\\id form', async () => {

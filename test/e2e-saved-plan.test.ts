@@ -107,7 +107,7 @@ describe('show-plan', () => {
     const md = await show(['chg-1042.json', '--format', 'markdown']);
     expect(md.stdout).toMatch(/^# Change: Fix \(KB option 2\)/);
     expect(md.stdout).toContain('| # | Object | From | To |');
-    expect(md.stdout).toMatch(/\| 2 \| data connection monitor_apps_REST_app\/[0-9a-f-]+ \| username domain\\qvservice; password \(set\) \| username DOMAIN\\qlikmonitor; password \(set\) \|/);
+    expect(md.stdout).toMatch(/\| 2 \| data connection monitor_apps_REST_app\/[0-9a-f-]+ \| username domain\\qvservice; password \(set\) \| username DOMAIN\\qlikmonitor; password changed to the one of DOMAIN\\qlikmonitor you give \|/);
     expect(md.stdout).toContain(`| Site | localhost:${site.sim.port}, QRS build 36.25.2.0 |`);
     expect(md.stdout).toContain('## How to roll back');
     expect(md.stdout).toContain('qrsfix rollback <journal>');

@@ -42,6 +42,7 @@ function kbSurvey(): Survey {
     nearMisses: [],
     lookAlikes: [],
     identities: new Map(states.map((s) => [`${s.account.directory}\\${s.account.userId}`.toLowerCase(), s])),
+    license: { rules: new Map(), grants: new Map(), notes: [] },
   };
 }
 
