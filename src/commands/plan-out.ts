@@ -44,7 +44,7 @@ export async function savePlan(client: QrsClient, flags: ChangeFlags, req: Chang
   const objects = await withDates(client, plannedObjects(req.plan.steps, reads));
   const needsPassword = req.plan.steps.some(stepNeedsPassword);
   let passwordChecked = false;
-  if (needsPassword && (flags.passwordStdin || process.env.QRSFIX_PASSWORD)) {
+  if (needsPassword && (flags.passwordStdin || flags.envQrsfixPassword)) {
     connectionPassword({ type: 'QvRestConnector.exe' }, await obtainPassword(flags, req.passwordOf ?? 'the account'));
     passwordChecked = true;
   }

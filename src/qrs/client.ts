@@ -14,34 +14,10 @@ import { encodeFilter, type Filter } from './filter.js';
 import { QrsError, excerpt } from './errors.js';
 import { isDropCode, isTlsVerificationCode, mapStatusError, mapTransportError, type RequestContext } from './error-mapping.js';
 import { countSchema } from './schemas.js';
+import type { QrsClientOptions, QrsStats } from './client-options.js';
 import { MAX_BODY_BYTES, MAX_JSON_DEPTH, bodyTooLarge, deadlinePassed, isBodyTooLarge, nestedDeeperThan } from './limits.js';
 
-export interface TraceEvent {
-  phase: 'request' | 'response' | 'retry' | 'error';
-  method: string;
-  url: string;
-  status?: number;
-  ms?: number;
-  bytes?: number;
-  body?: unknown;
-  note?: string;
-}
-
-export interface QrsClientOptions {
-  onTrace?: (event: TraceEvent) => void;
-  /** GET attempts, including the first. */
-  maxTries?: number;
-  /** Base of the exponential backoff between GET attempts. */
-  backoffMs?: number;
-  userAgent?: string;
-  /** Told before each retry, so that waiting is visible (the command shows it on stderr). */
-  onWait?: (note: string) => void;
-}
-
-export interface QrsStats {
-  requests: number;
-  bytesReceived: number;
-}
+export type { QrsClientOptions, QrsStats, TraceEvent } from './client-options.js';
 
 type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 

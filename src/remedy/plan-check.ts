@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import type { QrsClient } from '../qrs/client.js';
 import { QrsError } from '../qrs/errors.js';
-import { aboutSchema } from '../qrs/schemas.js';
+import { readAbout } from '../qrs/endpoints.js';
 import { mapLimit } from '../util/concurrency.js';
 import { entitiesIn, type SeenEntity } from './plan-objects.js';
 import type { PlanFile } from './plan-file.js';
@@ -48,7 +48,7 @@ export async function planDifferences(client: QrsClient, plan: PlanFile): Promis
   const site = siteDifference(plan, client.config.host, client.config.port);
   if (site) return [site];
   const found: PlanDifference[] = [];
-  const about = await client.get('/qrs/about', aboutSchema);
+  const about = await readAbout(client);
   if (about.buildVersion !== plan.site.buildVersion) {
     found.push({ label: 'site', what: 'site', detail: `QRS build ${about.buildVersion}, the plan was made on ${plan.site.buildVersion} (upgraded since?)` });
   }
