@@ -8,7 +8,8 @@ export type ScalarKind = 'string' | 'guid' | 'date' | 'bool' | 'int';
 export type FieldKind = ScalarKind | { object: Shape } | { array: FieldKind };
 export type Shape = Record<string, FieldKind>;
 
-const BASE: Shape = {
+/** The fields every QRS entity carries. */
+export const BASE: Shape = {
   id: 'guid',
   createdDate: 'date',
   modifiedDate: 'date',

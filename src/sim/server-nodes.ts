@@ -4,7 +4,7 @@
  * it, one central node by default; tests add rim nodes with addServerNode.
  */
 import { HttpError, type EntityType, type Row } from './entities.js';
-import type { Shape } from './schema.js';
+import { BASE, type Shape } from './schema.js';
 import type { BaseEntity, SimState } from './state.js';
 import { stableId } from './seed-kb.js';
 
@@ -17,12 +17,7 @@ export interface ServerNodeEntity extends BaseEntity {
 export const KB_CENTRAL_NODE = 'qlikserver1.domain.local';
 
 const SHAPE: Shape = {
-  id: 'guid',
-  createdDate: 'date',
-  modifiedDate: 'date',
-  modifiedByUserName: 'string',
-  schemaPath: 'string',
-  privileges: { array: 'string' },
+  ...BASE,
   name: 'string',
   hostName: 'string',
   isCentral: 'bool',
