@@ -243,9 +243,8 @@ export function buildProgram({ load = importCommand, onExit = (c) => (process.ex
 
   const doctor = program
     .command('doctor')
-    .description('read-only: check the whole path to QRS, one line a check with the fix for each failure (certificates, proxy, DNS, TCP, TLS, /qrs/about, rights, monitor connections)')
-    .option('--json', 'one JSON document on stdout');
-  done(addLoggingOptions(addConnectionOptions(doctor)), 'doctor');
+    .description('read-only: check the whole path to QRS, one line a check with the fix for each failure (certificates, proxy, DNS, TCP, TLS, /qrs/about, rights, monitor connections)');
+  done(addOutputOptions(addConnectionOptions(doctor), 'the checklist'), 'doctor');
 
   return program;
 }

@@ -6,7 +6,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { qrsfix, tool, toolPattern } from './helpers/cli.js';
@@ -138,6 +138,20 @@ describe('help that teaches', () => {
       const help = await qrsfix([cmd, '--help']);
       expect(help.code, cmd).toBe(0);
       expect(help.stdout, cmd).toMatch(new RegExp(`Examples:\\n  # .+\\n  ${toolPattern()} ${cmd}`));
+    }
+  });
+});
+
+describe('one output path for every report', () => {
+  it('doctor takes --format markdown and --out like every report; --json with another --format is refused everywhere alike', async () => {
+    const md = await site.run(['doctor', '--format', 'markdown', '--out', 'doctor.md']);
+    expect(md.code).toBe(0);
+    expect(md.stdout).toMatch(/^\| ✓ \| TLS handshake \| .+ \|/m);
+    expect(readFileSync(path.join(site.dir, 'doctor.md'), 'utf8')).toContain('**all checks hold');
+    for (const cmd of [['audit'], ['doctor'], ['diagnose-log', SAMPLES]]) {
+      const r = await qrsfix([...cmd, '--json', '--format', 'markdown']);
+      expect(r.code, cmd[0]).toBe(1);
+      expect(r.stderr, cmd[0]).toContain('error: --json and --format markdown ask for two different reports');
     }
   });
 });

@@ -5,20 +5,21 @@
  */
 import { EXIT, QrsfixError } from '../errors.js';
 import { runDoctor } from '../doctor/run.js';
-import { doctorJson, renderDoctor } from '../output/doctor-report.js';
-import { configureOutput, out, outJson } from '../output/stdio.js';
+import { doctorJson, renderDoctor, renderDoctorMarkdown } from '../output/doctor-report.js';
+import { reportFormat, writeReport, type OutputFlags } from '../output/report.js';
+import { configureOutput } from '../output/stdio.js';
 import { registerSecret } from '../secrets.js';
 import type { QrsConnectionConfig } from '../qrs/config.js';
 import { resolveConnection, type ConnectionFlags } from './options.js';
 
-export interface DoctorFlags extends ConnectionFlags {
-  json?: boolean;
+export interface DoctorFlags extends ConnectionFlags, OutputFlags {
   verbose?: boolean;
   quiet?: boolean;
 }
 
 export async function run(flags: DoctorFlags): Promise<number> {
   configureOutput({ verbose: flags.verbose === true, quiet: flags.quiet === true });
+  reportFormat(flags);
   let config: QrsConnectionConfig | undefined;
   let hostProblem: { message: string; hint?: string } | undefined;
   let certsDir: string;
@@ -41,7 +42,6 @@ export async function run(flags: DoctorFlags): Promise<number> {
     passphrases: { key: flags.envQrsKeyPassphrase, pfx: flags.envQrsPfxPassphrase },
     insecure: flags.insecure === true,
   });
-  if (flags.json) outJson(doctorJson(results));
-  else out(renderDoctor(results));
+  writeReport(flags, { table: () => renderDoctor(results), markdown: () => renderDoctorMarkdown(results), json: () => doctorJson(results) });
   return results.some((r) => r.status === 'fail') ? EXIT.error : EXIT.ok;
 }

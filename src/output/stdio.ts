@@ -2,7 +2,7 @@
  * The one place qrsfix writes to the terminal. Data goes to stdout (with --json: exactly one JSON
  * document); logs, progress and warnings go to stderr. Everything is scrubbed of registered secrets.
  */
-import { scrub, scrubbedJson } from '../secrets.js';
+import { scrub } from '../secrets.js';
 import { forJson, forTerminal } from '../util/sanitize.js';
 
 /** Every byte to the terminal: secrets scrubbed, then control codes made visible (src/util/sanitize.ts). */
@@ -26,11 +26,6 @@ export function isVerbose(): boolean {
 export function out(text: string, opts: { json?: boolean } = {}): void {
   const line = text.endsWith('\n') ? text : text + '\n';
   process.stdout.write(opts.json ? forJson(scrub(line)) : safe(line));
-}
-
-/** The single JSON document of a --json run. */
-export function outJson(value: unknown): void {
-  process.stdout.write(forJson(scrubbedJson(value)) + '\n');
 }
 
 /** Progress and information: stderr, silenced by --quiet. */
