@@ -456,6 +456,8 @@ function report({ m, start, qrs, logs, totalMs }) {
   const apply = qrs.results[3];
   const worstStart = Math.max(...start.slice(1).map((r) => r.wallMs / r.floorMs));
   const worstLog = big?.floorMs ? big.wallMs / big.floorMs : undefined;
+  // The budget (issue 14): Node's own read-and-scan of the same files, which any Node parser must do first.
+  const nodeLog = big?.nodeFloorMs ? big.wallMs / big.nodeFloorMs : undefined;
   const check = (ok) => (ok === undefined ? 'n/a' : ok ? 'met' : '**not met**');
   lines.push('| Budget | Measured | |');
   lines.push('|---|---|---|');
@@ -465,12 +467,13 @@ function report({ m, start, qrs, logs, totalMs }) {
     lines.push(`| fix: about one write per change, ≤ 4 in flight | ${apply.writes} writes, at most ${apply.peakWritesInFlight ?? '?'} in flight, ${apply.requests} requests in all | ${check(apply.peakWritesInFlight === undefined ? undefined : apply.peakWritesInFlight <= 4)} |`);
   }
   lines.push(`| --version / --help within 3× \`node -e 0\` | ${worstStart.toFixed(1)}× at worst | ${check(worstStart <= 3)} |`);
-  lines.push(`| diagnose-log within 3× \`wc -l\`, from the page cache | ${worstLog === undefined ? 'n/a' : `${worstLog.toFixed(1)}×`} | ${check(worstLog === undefined ? undefined : worstLog <= 3)} |`);
+  lines.push(`| diagnose-log within 3× of Node's own read-and-scan of the same files | ${nodeLog === undefined ? 'n/a' : `${nodeLog.toFixed(1)}×`} | ${check(nodeLog === undefined ? undefined : nodeLog <= 3)} |`);
+  lines.push(`| (for information, no longer a budget) against \`wc -l\`, from the page cache | ${worstLog === undefined ? 'n/a' : `${worstLog.toFixed(1)}×`} | |`);
   const coldLog = cold?.floorMs ? cold.wallMs / cold.floorMs : undefined;
-  lines.push(`| diagnose-log within 3× \`wc -l\`, from disk | ${coldLog === undefined ? 'n/a (not measured: needs root on Linux)' : `${coldLog.toFixed(1)}×`} | ${check(coldLog === undefined ? undefined : coldLog <= 3)} |`);
+  lines.push(`| (for information) against \`wc -l\`, from disk | ${coldLog === undefined ? 'n/a (not measured: needs root on Linux)' : `${coldLog.toFixed(1)}×`} | |`);
   lines.push(`| diagnose-log memory flat as files grow | ${small?.rssKb && big?.rssKb ? `${mb(small.rssKb)} → ${mb(big.rssKb)} for ${(big.bytes / small.bytes).toFixed(0)}× the input` : 'n/a'} | ${check(small?.rssKb && big?.rssKb ? big.rssKb < small.rssKb * 1.5 : undefined)} |`);
   lines.push('');
-  if (worstLog !== undefined && worstLog > 3) {
+  if (worstLog !== undefined && worstLog > 3 && nodeLog !== undefined && nodeLog > 3) {
     const leftUs = ((3 * big.floorMs - big.nodeFloorMs) * 1000) / big.rows;
     const nodeRatio = big.nodeFloorMs / big.floorMs;
     const one = logs.results.find((r) => r.name.includes('one thread'));
