@@ -32,6 +32,17 @@ const kb = () =>
   );
 
 describe('planFix', () => {
+  it('connections run as two identities: refused, the hint names each as a flag to paste', () => {
+    const two = survey([conn('monitor_apps_REST_app', 'domain\\qvservice'), conn('monitor_apps_REST_task', 'DOMAIN\\other svc')], []);
+    expect(() => planFix(two, { removePass: false, updatePassword: false }, NOW)).toThrow(/run as 2 identities/);
+    try {
+      planFix(two, { removePass: false, updatePassword: false }, NOW);
+    } catch (err) {
+      expect((err as { hint?: string }).hint).toBe(`name the one to fix: --service-account 'domain\\qvservice' or --service-account 'DOMAIN\\other svc'`);
+    }
+    expect.assertions(2);
+  });
+
   it('option 1: one removal, with the quarantine date it will have', () => {
     const { plan, serviceAccount } = planFix(kb(), { removePass: false, updatePassword: false }, NOW);
     expect(serviceAccount).toEqual({ directory: 'domain', userId: 'qvservice' });

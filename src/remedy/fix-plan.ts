@@ -4,6 +4,7 @@
  * or both. Which account is "the service account" is inferred from the connections when not given,
  * and an ambiguous site is refused rather than guessed.
  */
+import { shellQuote } from '../util/shell.js';
 import { accountKey, formatAccount, sameAccount, type Account } from '../account.js';
 import { QrsfixError, usageError } from '../errors.js';
 import { displayAccount, mergePlans, planEnsureRootAdmin, planLookAlikes, planRemoveAllocations, planRepoint, connectionIdentities } from './plan.js';
@@ -39,7 +40,7 @@ export function resolveServiceAccount(survey: Survey, choice: FixChoice): Accoun
     throw new QrsfixError(
       'refused',
       `the monitor connections run as ${runners.length} identities: ${runners.map(formatAccount).join(', ')}; not guessing which is the service account`,
-      'name it with --service-account DIRECTORY\\userid',
+      `name the one to fix: ${runners.map((a) => `--service-account ${shellQuote(formatAccount(a))}`).join(' or ')}`,
     );
   }
   if (runners.length === 0 && !choice.monitorUser) {
