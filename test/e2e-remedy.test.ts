@@ -132,7 +132,7 @@ describe('fix, KB option 2: a dedicated monitor user', () => {
     expect(site.sim.state.allocations.user.get(KB_IDS.allocations.qvserviceUserAccess)!.quarantined).toBe(false);
     expect(r.stdout).toContain('Summary: 12 changed');
     expect(r.stdout).toContain('Audit after the change: nothing to fix');
-    expect(r.stdout).toMatch(new RegExp(`prove it: ${toolPattern(site.dir)} verify --host localhost --port \\d+`));
+    expect(r.stdout).toMatch(new RegExp(`prove it \\(reload the monitoring apps, read their script logs, audit again\\): ${toolPattern(site.dir)} verify --host localhost --port \\d+`));
     expect(r.stdout).toMatch(new RegExp(`change both together from now on: ${toolPattern(site.dir)} repoint-connections --user 'DOMAIN\\\\qlikmonitor' --update-password --host localhost --port \\d+`));
     expect(leakedSecrets(secrets(), [r.stdout, r.stderr], filesUnder(site.dir))).toEqual([]);
 

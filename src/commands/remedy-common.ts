@@ -40,5 +40,5 @@ export function withAccount(flags: CommonFlags & { user?: string }, fn: (ctx: Ac
 
 /** The step that follows every remedy: prove it by reloading the monitoring apps. */
 export function verifyStep(suggest: Suggest): string {
-  return `prove it: ${suggest(['verify'])} reloads the monitoring apps, reads their script logs and audits again`;
+  return `prove it (reload the monitoring apps, read their script logs, audit again): ${suggest(['verify'])}`;
 }
