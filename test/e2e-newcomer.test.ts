@@ -9,7 +9,9 @@ import path from 'node:path';
 import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
-import { qrsfix, tool, toolPattern } from './helpers/cli.js';
+import { spawn, spawnSync } from 'node:child_process';
+import { cleanEnv, qrsfix, qrsfixCommand, tool, toolPattern } from './helpers/cli.js';
+import { shellQuote } from '../src/util/shell.js';
 import { freshSitePerTest } from './helpers/site.js';
 
 const SAMPLES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), 'fixtures/samples');
@@ -153,5 +155,27 @@ describe('one output path for every report', () => {
       expect(r.code, cmd[0]).toBe(1);
       expect(r.stderr, cmd[0]).toContain('error: --json and --format markdown ask for two different reports');
     }
+  });
+});
+
+/** util-linux `script` gives the CLI a real terminal of a set width; without it (not Linux) the test is skipped. */
+const hasScript = process.platform === 'linux' && spawnSync('script', ['--version']).status === 0;
+
+describe('tables fit the terminal', () => {
+  it.skipIf(!hasScript)('on a 100-column terminal the audit fits 100 columns; piped, it keeps its full width', async () => {
+    const [cmd, prefix] = qrsfixCommand();
+    const line = [cmd, ...prefix, 'audit', ...site.sim.flags].map((w) => shellQuote(w, 'linux')).join(' ');
+    // Not spawnSync: the simulator answers from this process's event loop.
+    const child = spawn('script', ['-qec', `stty cols 100 rows 50; ${line}`, '/dev/null'], { cwd: site.dir, env: cleanEnv(), stdio: ['ignore', 'pipe', 'inherit'] });
+    let onTerminal = '';
+    child.stdout.on('data', (d: Buffer) => (onTerminal += d.toString('utf8')));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(code).toBe(2);
+    // The tables' lines (the terminal itself wraps prose).
+    const widths = (text: string) => text.split(/\r?\n/).filter((l) => /^[┌│├└]/.test(l)).map((l) => [...l].length);
+    expect(onTerminal).toContain('Access allocations');
+    expect(Math.max(...widths(onTerminal))).toBeLessThanOrEqual(100);
+    const piped = await site.run(['audit']);
+    expect(Math.max(...widths(piped.stdout))).toBeGreaterThan(100);
   });
 });
