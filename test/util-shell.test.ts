@@ -21,12 +21,29 @@ describe('invokedAs', () => {
     expect(invokedAs({ argv: [execPath, '/repo/dist/cli.js'], execPath, cwd: '/elsewhere' })).toEqual(['node', '/repo/dist/cli.js']);
     expect(invokedAs({ argv: [execPath, '/usr/local/bin/qrsfix'], execPath, cwd: '/x' })).toEqual(['qrsfix']);
     expect(invokedAs({ argv: [execPath, 'C:\\Users\\a\\AppData\\Roaming\\npm\\node_modules\\qrsfix\\dist\\cli.js'], execPath, cwd: 'C:\\x' })).toEqual(['qrsfix']);
-    expect(invokedAs({ argv: ['/opt/qrsfix/qrsfix-linux-x64', '/opt/qrsfix/qrsfix-linux-x64'], execPath: '/opt/qrsfix/qrsfix-linux-x64', cwd: '/x' })).toEqual(['qrsfix-linux-x64']);
+  });
+
+  it('names a single executable as the shell finds it: bare on PATH, .\\ or ./ in the current folder, else its full path', () => {
+    const exe = 'C:\\Tools\\qrsfix\\qrsfix-win-x64.exe';
+    const win = (cwd: string, pathEnv: string) => invokedAs({ argv: [exe, exe], execPath: exe, cwd, pathEnv, platform: 'win32' });
+    expect(win('C:\\Windows\\System32', 'C:\\Windows;c:\\tools\\QRSFIX')).toEqual(['qrsfix-win-x64.exe']);
+    expect(win('C:\\Tools\\qrsfix', 'C:\\Windows')).toEqual(['.\\qrsfix-win-x64.exe']);
+    expect(win('C:\\Windows\\System32', 'C:\\Windows')).toEqual([exe]);
+    const lin = '/opt/qrsfix/qrsfix-linux-x64';
+    expect(invokedAs({ argv: [lin, lin], execPath: lin, cwd: '/x', pathEnv: '/usr/bin:/opt/qrsfix', platform: 'linux' })).toEqual(['qrsfix-linux-x64']);
+    expect(invokedAs({ argv: [lin, lin], execPath: lin, cwd: '/opt/qrsfix', pathEnv: '/usr/bin', platform: 'linux' })).toEqual(['./qrsfix-linux-x64']);
+    expect(invokedAs({ argv: [lin, lin], execPath: lin, cwd: '/x', pathEnv: '/usr/bin', platform: 'linux' })).toEqual([lin]);
   });
 });
 
 describe('commandLine', () => {
   it('starts with the name given, leaves out false and undefined words, quotes the rest', () => {
     expect(commandLine(['fix', '--service-account', 'DOMAIN\\x', false, undefined, '--dry-run'], ['node', 'dist/cli.js'])).toBe("node dist/cli.js fix --service-account 'DOMAIN\\x' --dry-run");
+  });
+
+  it('in PowerShell a program path that must be quoted is run with &; one that need not stays bare', () => {
+    expect(commandLine(['audit'], ['.\\qrsfix-win-x64.exe'], 'win32')).toBe('.\\qrsfix-win-x64.exe audit');
+    expect(commandLine(['audit', '--user', 'DOMAIN\\x'], ['C:\\Program Files\\qrsfix\\qrsfix-win-x64.exe'], 'win32')).toBe("& 'C:\\Program Files\\qrsfix\\qrsfix-win-x64.exe' audit --user 'DOMAIN\\x'");
+    expect(commandLine(['audit'], ['/opt/my tools/qrsfix-linux-x64'], 'linux')).toBe("'/opt/my tools/qrsfix-linux-x64' audit");
   });
 });

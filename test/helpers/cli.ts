@@ -97,8 +97,8 @@ export function leakedSecrets(secrets: string[], texts: string[], files: string[
 
 /** How the CLI names itself in the command lines it prints when qrsfix() runs it from cwd. */
 export function tool(cwd = REPO): string {
-  // An executable names itself by its file name.
-  if (BIN) return path.basename(BIN);
+  // An executable names itself as a shell finds it: the tests run it from another folder, not on PATH.
+  if (BIN) return path.dirname(BIN) === path.resolve(cwd) ? `./${path.basename(BIN)}` : BIN;
   const rel = path.relative(cwd, CLI);
   return `node ${rel.startsWith('..') || path.isAbsolute(rel) ? CLI : rel}`;
 }
