@@ -33,6 +33,8 @@ describe('invokedAs', () => {
     expect(invokedAs({ argv: [lin, lin], execPath: lin, cwd: '/x', pathEnv: '/usr/bin:/opt/qrsfix', platform: 'linux' })).toEqual(['qrsfix-linux-x64']);
     expect(invokedAs({ argv: [lin, lin], execPath: lin, cwd: '/opt/qrsfix', pathEnv: '/usr/bin', platform: 'linux' })).toEqual(['./qrsfix-linux-x64']);
     expect(invokedAs({ argv: [lin, lin], execPath: lin, cwd: '/x', pathEnv: '/usr/bin', platform: 'linux' })).toEqual([lin]);
+    // argv[1] as it was typed, not the full path
+    expect(invokedAs({ argv: [lin, './qrsfix-linux-x64'], execPath: lin, cwd: '/opt/qrsfix', pathEnv: '/usr/bin', platform: 'linux' })).toEqual(['./qrsfix-linux-x64']);
   });
 });
 

@@ -48,13 +48,13 @@ function executableWord(file: string, inv: Invocation): string {
  */
 export function invokedAs(given: Invocation = current()): string[] {
   const inv = { platform: process.platform, ...given };
+  // A single executable is not Node: its argv[1] is itself, spelled as it was typed.
+  if (!/^node(\.exe)?$/i.test((inv.platform === 'win32' ? path.win32 : path.posix).basename(inv.execPath))) return [executableWord(inv.execPath, inv)];
   const script = inv.argv[1];
   const isScript = !!script && script !== inv.execPath && /\.[cm]?js$/i.test(script);
   if (!isScript) {
     // An npm bin link: argv[1] is the link, not .js, and npm put it on PATH.
-    if (script && script !== inv.execPath) return [path.basename(script).replace(/\.cmd$/i, '')];
-    // A single executable: argv[1] is the executable itself.
-    return /^node(\.exe)?$/i.test(path.basename(inv.execPath)) ? ['qrsfix'] : [executableWord(inv.execPath, inv)];
+    return [script && script !== inv.execPath ? path.basename(script).replace(/\.cmd$/i, '') : 'qrsfix'];
   }
   // Installed by npm (Windows runs the script itself from its shim): on PATH as qrsfix.
   if (/[\\/]node_modules[\\/]/.test(script)) return ['qrsfix'];
