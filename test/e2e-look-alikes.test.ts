@@ -109,4 +109,46 @@ describe('look-alike monitor connections', () => {
     expect(r.stdout).toContain('monitor_apps_REST_zz_harvest: not a genuine monitor connection, left alone');
     expect(putsTo(harvest.id)).toEqual([]);
   });
+  it('a genuine connection re-aimed at another host while the fix runs (a 409, then a fresh read): no username or password written to it, exit 2', async () => {
+    const target = site.sim.state.findConnection('monitor_apps_REST_task')!;
+    const passwordBefore = target.password;
+    const reaimed = target.connectionstring.replace('url=https://localhost/qrs/', 'url=https://harvest.attacker.example/qrs/');
+    expect(reaimed).not.toBe(target.connectionstring);
+    site.sim.faults.add({
+      method: 'PUT',
+      path: `/qrs/dataconnection/${target.id}`,
+      action: { kind: 'edit', apply: (state) => {
+        const c = state.connections.get(target.id)!;
+        c.connectionstring = reaimed;
+        state.touch(c);
+      } },
+    });
+    const r = await site.run(['fix', '--monitor-user', 'DOMAIN\\qlikmonitor', '--yes', '--journal', 'fix.json'], { env: { QRSFIX_PASSWORD: NEW_PASSWORD } });
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stdout + r.stderr).toContain('its type, owner or connection string changed since it was checked (now owner INTERNAL\\sa_repository, calls https://harvest.attacker.example/qrs/');
+    expect(putsTo(target.id).map((q) => q.status)).toEqual([409]);
+    expect(connection('monitor_apps_REST_task')).toMatchObject({ username: 'domain\\qvservice', password: passwordBefore });
+    expect(connection('monitor_apps_REST_app').username).toBe('DOMAIN\\qlikmonitor');
+  });
+
+  it('rollback: a connection re-aimed between the rollback\'s read and its write gets no password back', async () => {
+    const fixed = await site.run(['fix', '--monitor-user', 'DOMAIN\\qlikmonitor', '--yes', '--journal', 'fix.json'], { env: { QRSFIX_PASSWORD: NEW_PASSWORD } });
+    expect(fixed.code, fixed.stderr).toBe(0);
+    const target = site.sim.state.findConnection('monitor_apps_REST_user')!;
+    const passwordAfterFix = target.password;
+    site.sim.faults.add({
+      method: 'PUT',
+      path: `/qrs/dataconnection/${target.id}`,
+      action: { kind: 'edit', apply: (state) => {
+        const c = state.connections.get(target.id)!;
+        c.connectionstring = c.connectionstring.replace('url=https://localhost/qrs/', 'url=https://harvest.attacker.example/qrs/');
+        state.touch(c);
+      } },
+    });
+    const back = await site.run(['rollback', 'fix.json', '--yes', '--password-stdin'], { input: KB_SECRETS.monitorPassword });
+    expect(back.code, back.stderr).toBe(2);
+    expect(back.stdout + back.stderr).toContain('changed since it was checked');
+    expect(connection('monitor_apps_REST_user')).toMatchObject({ username: 'DOMAIN\\qlikmonitor', password: passwordAfterFix });
+    expect(connection('monitor_apps_REST_user').password).not.toContain(KB_SECRETS.monitorPassword);
+  });
 });

@@ -13,6 +13,7 @@ import { mapLimit } from '../util/concurrency.js';
 import { readSystemRule } from '../qrs/endpoints.js';
 import type { Journal, JournalStep } from './journal.js';
 import { isRootAdmin } from './survey.js';
+import { connectionGuard } from './genuine.js';
 import { emptyPlan } from './plan.js';
 import type { Plan, Step } from './steps.js';
 import { changedSince, checkJournalIds, mismatch } from './rollback-checks.js';
@@ -101,6 +102,7 @@ async function inverseOf(client: QrsClient, js: JournalStep, opts: RollbackOptio
           usernameBefore: rotation ? (c.username ?? '') : step.usernameBefore,
           // A connection that held no password gets none: rollback never hands a password to a connection that had none.
           setsPassword: step.usernameBefore !== '' && step.hadPassword !== false,
+          guard: connectionGuard(c),
         },
       };
     }
