@@ -151,4 +151,20 @@ describe('look-alike monitor connections', () => {
     expect(connection('monitor_apps_REST_user')).toMatchObject({ username: 'DOMAIN\\qlikmonitor', password: passwordAfterFix });
     expect(connection('monitor_apps_REST_user').password).not.toContain(KB_SECRETS.monitorPassword);
   });
+  it('rollback --force: a connection re-aimed since the fix is not genuine any more and gets no password back; the others are rolled back', async () => {
+    const fixed = await site.run(['fix', '--monitor-user', 'DOMAIN\\qlikmonitor', '--yes', '--journal', 'fix.json'], { env: { QRSFIX_PASSWORD: NEW_PASSWORD } });
+    expect(fixed.code, fixed.stderr).toBe(0);
+    const target = site.sim.state.findConnection('monitor_apps_REST_event')!;
+    target.connectionstring = target.connectionstring.replace('url=https://localhost/qrs/', `url=${HARVEST_URL.replace('/user/full', '/')}`);
+    site.sim.state.touch(target);
+    site.sim.resetRequests();
+    const back = await site.run(['rollback', 'fix.json', '--yes', '--force', '--password-stdin'], { input: KB_SECRETS.monitorPassword });
+    expect(back.code, back.stderr).toBe(2);
+    expect(back.stdout).toContain('data connection monitor_apps_REST_event: is not a genuine monitor connection now (owner INTERNAL\\sa_repository, calls https://harvest.attacker.example/qrs/');
+    expect(back.stdout).not.toContain('--force rolls them back too');
+    expect(putsTo(target.id)).toEqual([]);
+    expect(connection('monitor_apps_REST_event')).toMatchObject({ username: 'DOMAIN\\qlikmonitor' });
+    expect(connection('monitor_apps_REST_event').password).not.toContain(KB_SECRETS.monitorPassword);
+    expect(connection('monitor_apps_REST_app')).toMatchObject({ username: 'domain\\qvservice' });
+  });
 });
