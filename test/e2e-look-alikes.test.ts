@@ -5,7 +5,7 @@
  * --include-connection, and a rollback never sets a password on a connection that had none.
  */
 import { describe, expect, it } from 'vitest';
-import { HARVEST_URL, KB_IDS, KB_SECRETS, addLookAlike, addServerNode } from '../src/sim/index.js';
+import { HARVEST_URL, KB_IDS, KB_SECRETS, addLookAlike, addServerNode, type SimState } from '../src/sim/index.js';
 import { freshSitePerTest } from './helpers/site.js';
 
 const NEW_PASSWORD = 'n3w-Monitor-pw';
@@ -15,6 +15,15 @@ const putsTo = (id: string) => site.writes().filter((q) => q.method === 'PUT' &&
 
 interface PlanJson {
   plan: { steps: Array<{ kind: string; connectionName?: string }>; notes: string[]; unchanged: string[] };
+}
+/** Someone re-aims the connection at another host just before our PUT lands: it gets 409, and we read it again. */
+function reaimOnFirstPut(id: string): void {
+  const reaim = (state: SimState) => {
+    const c = state.connections.get(id)!;
+    c.connectionstring = c.connectionstring.replace('url=https://localhost/qrs/', 'url=https://harvest.attacker.example/qrs/');
+    state.touch(c);
+  };
+  site.sim.faults.add({ method: 'PUT', path: `/qrs/dataconnection/${id}`, action: { kind: 'edit', apply: reaim } });
 }
 const repointed = (stdout: string) =>
   (JSON.parse(stdout) as PlanJson).plan.steps.filter((s) => s.kind === 'repoint-connection').map((s) => s.connectionName!);
@@ -112,17 +121,7 @@ describe('look-alike monitor connections', () => {
   it('a genuine connection re-aimed at another host while the fix runs (a 409, then a fresh read): no username or password written to it, exit 2', async () => {
     const target = site.sim.state.findConnection('monitor_apps_REST_task')!;
     const passwordBefore = target.password;
-    const reaimed = target.connectionstring.replace('url=https://localhost/qrs/', 'url=https://harvest.attacker.example/qrs/');
-    expect(reaimed).not.toBe(target.connectionstring);
-    site.sim.faults.add({
-      method: 'PUT',
-      path: `/qrs/dataconnection/${target.id}`,
-      action: { kind: 'edit', apply: (state) => {
-        const c = state.connections.get(target.id)!;
-        c.connectionstring = reaimed;
-        state.touch(c);
-      } },
-    });
+    reaimOnFirstPut(target.id);
     const r = await site.run(['fix', '--monitor-user', 'DOMAIN\\qlikmonitor', '--yes', '--journal', 'fix.json'], { env: { QRSFIX_PASSWORD: NEW_PASSWORD } });
     expect(r.code, r.stderr).toBe(2);
     expect(r.stdout + r.stderr).toContain('its type, owner or connection string changed since it was checked (now owner INTERNAL\\sa_repository, calls https://harvest.attacker.example/qrs/');
@@ -136,15 +135,7 @@ describe('look-alike monitor connections', () => {
     expect(fixed.code, fixed.stderr).toBe(0);
     const target = site.sim.state.findConnection('monitor_apps_REST_user')!;
     const passwordAfterFix = target.password;
-    site.sim.faults.add({
-      method: 'PUT',
-      path: `/qrs/dataconnection/${target.id}`,
-      action: { kind: 'edit', apply: (state) => {
-        const c = state.connections.get(target.id)!;
-        c.connectionstring = c.connectionstring.replace('url=https://localhost/qrs/', 'url=https://harvest.attacker.example/qrs/');
-        state.touch(c);
-      } },
-    });
+    reaimOnFirstPut(target.id);
     const back = await site.run(['rollback', 'fix.json', '--yes', '--password-stdin'], { input: KB_SECRETS.monitorPassword });
     expect(back.code, back.stderr).toBe(2);
     expect(back.stdout + back.stderr).toContain('changed since it was checked');
