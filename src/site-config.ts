@@ -7,6 +7,8 @@ import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { QrsfixError, usageError } from './errors.js';
+import { nearest } from './util/nearest.js';
+import { shellQuote } from './util/shell.js';
 
 export const DEFAULT_CONFIG_FILE = 'qrsfix.config.json';
 const MAX_CONFIG_BYTES = 1024 * 1024;
@@ -78,13 +80,14 @@ export function parseSitesFile(file: string, textOfFile: string): SitesFile {
     throw new QrsfixError('input', `${file}: ${issueText(first)}`, 'fix the sites file; see "Named sites" in the README');
   }
   const dir = path.dirname(file);
-  const sites: Record<string, SiteConfig> = {};
+  // No prototype: a site named "__proto__" or "constructor" is a name like any other.
+  const sites: Record<string, SiteConfig> = Object.create(null) as Record<string, SiteConfig>;
   for (const [name, site] of Object.entries(parsed.data.sites)) {
     // A relative folder means the same thing wherever qrsfix is started from: next to the file.
     sites[name] = site.certs ? { ...site, certs: path.resolve(dir, site.certs) } : site;
   }
   const def = parsed.data.default;
-  if (def !== undefined && !(def in sites)) {
+  if (def !== undefined && !Object.hasOwn(sites, def)) {
     throw new QrsfixError('input', `${file}: default: "${def}" is not one of the sites (${siteNames(sites)})`, 'name one of the sites, or leave "default" out');
   }
   return { file, sites, ...(def !== undefined ? { default: def } : {}) };
@@ -112,8 +115,15 @@ export function pickSite(config: SitesFile | undefined, name: string): SiteConfi
   if (!config) {
     throw usageError(`--site ${name}: there is no sites file (no ${DEFAULT_CONFIG_FILE} in the working folder)`, 'create qrsfix.config.json, or point --config / QRSFIX_CONFIG at one');
   }
-  const site = config.sites[name];
-  if (!site) throw usageError(`no site "${name}" in ${config.file}; configured: ${siteNames(config.sites)}`, 'use one of the configured names with --site');
+  // Own names only: `--site constructor` must not find Object's.
+  const site = Object.hasOwn(config.sites, name) ? config.sites[name] : undefined;
+  if (!site) {
+    const near = nearest(name, Object.keys(config.sites), 1);
+    throw usageError(
+      `no site "${name}" in ${config.file}; configured: ${siteNames(config.sites)}`,
+      near.length ? `did you mean --site ${shellQuote(near[0]!)}?` : `add it to ${config.file}, or use one of the configured names with --site`,
+    );
+  }
   return site;
 }
 

@@ -44,7 +44,7 @@ describe('audit --all-sites', () => {
     expect(r.stdout).toContain('3 sites: 2 audited, 1 with findings, 1 not audited');
     expect(r.stdout).toMatch(/│ eu-prod +│ localhost:\d+ +│ 36\.25\.2\.0 +│ DOMAIN\\qvservice +│ 2 +│ 2 findings +│/);
     expect(r.stdout).toMatch(/│ eu-test +│ localhost:\d+ +│ 14\.187\.4\.0 +│ DOMAIN\\qvservice +│ 0 +│ nothing to fix +│/);
-    expect(r.stdout).toMatch(/│ us-prod +│ +│ +│ +│ +│ not audited: connection refused by localhost:\d+/);
+    expect(r.stdout).toMatch(/│ us-prod +│ localhost:\d+ +│ +│ +│ +│ not audited: connection refused by localhost:\d+/);
     // Then each site's details, the fixes naming the site.
     expect(r.stdout).toContain('=== site eu-prod ===');
     expect(r.stdout).toContain(`fix: ${tool(dir)} fix --service-account 'DOMAIN\\qvservice' --site eu-prod`);
@@ -84,6 +84,23 @@ describe('audit --all-sites', () => {
     expect(r.stdout.match(/^# /gm)).toHaveLength(1);
     const { readFile } = await import('node:fs/promises');
     expect(await readFile(path.join(dir, 'fleet.md'), 'utf8')).toBe(r.stdout);
+  });
+
+  it('a hostile site\'s error text is shown, not obeyed: HTML escaped in the fleet Markdown, its address in the row and the JSON', async () => {
+    await fleet({ 'eu-prod': site(broken), evil: site(clean) });
+    clean.faults.add({ method: 'GET', path: '/qrs/about', times: Infinity, action: { kind: 'status', status: 500, body: '<img src=x onerror=alert(1)> down' } });
+    try {
+      const md = await qrsfix(['audit', '--all-sites', '--format', 'markdown'], { cwd: dir });
+      expect(md.code).toBe(1);
+      expect(md.stdout).toMatch(/\| evil \| localhost:\d+ \|/);
+      expect(md.stdout).toContain('&lt;img src=x onerror=alert(1)&gt;');
+      expect(md.stdout).not.toContain('<img');
+      const json = await qrsfix(['audit', '--all-sites', '--json'], { cwd: dir });
+      const evil = (JSON.parse(json.stdout) as { sites: Record<string, { audited: boolean; address?: string }> }).sites.evil!;
+      expect(evil).toMatchObject({ audited: false, address: `localhost:${clean.port}` });
+    } finally {
+      clean.faults.clear();
+    }
   });
 
   it('refuses --all-sites with --site or --host, and without configured sites', async () => {

@@ -5,7 +5,7 @@
  * --include-connection, and a rollback never sets a password on a connection that had none.
  */
 import { describe, expect, it } from 'vitest';
-import { HARVEST_URL, KB_IDS, KB_SECRETS, addLookAlike, addServerNode } from '../src/sim/index.js';
+import { HARVEST_URL, KB_IDS, KB_SECRETS, addLookAlike, addServerNode, type SimState } from '../src/sim/index.js';
 import { freshSitePerTest } from './helpers/site.js';
 
 const NEW_PASSWORD = 'n3w-Monitor-pw';
@@ -15,6 +15,15 @@ const putsTo = (id: string) => site.writes().filter((q) => q.method === 'PUT' &&
 
 interface PlanJson {
   plan: { steps: Array<{ kind: string; connectionName?: string }>; notes: string[]; unchanged: string[] };
+}
+/** Someone re-aims the connection at another host just before our PUT lands: it gets 409, and we read it again. */
+function reaimOnFirstPut(id: string): void {
+  const reaim = (state: SimState) => {
+    const c = state.connections.get(id)!;
+    c.connectionstring = c.connectionstring.replace('url=https://localhost/qrs/', 'url=https://harvest.attacker.example/qrs/');
+    state.touch(c);
+  };
+  site.sim.faults.add({ method: 'PUT', path: `/qrs/dataconnection/${id}`, action: { kind: 'edit', apply: reaim } });
 }
 const repointed = (stdout: string) =>
   (JSON.parse(stdout) as PlanJson).plan.steps.filter((s) => s.kind === 'repoint-connection').map((s) => s.connectionName!);
@@ -108,5 +117,45 @@ describe('look-alike monitor connections', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('monitor_apps_REST_zz_harvest: not a genuine monitor connection, left alone');
     expect(putsTo(harvest.id)).toEqual([]);
+  });
+  it('a genuine connection re-aimed at another host while the fix runs (a 409, then a fresh read): no username or password written to it, exit 2', async () => {
+    const target = site.sim.state.findConnection('monitor_apps_REST_task')!;
+    const passwordBefore = target.password;
+    reaimOnFirstPut(target.id);
+    const r = await site.run(['fix', '--monitor-user', 'DOMAIN\\qlikmonitor', '--yes', '--journal', 'fix.json'], { env: { QRSFIX_PASSWORD: NEW_PASSWORD } });
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stdout + r.stderr).toContain('its type, owner or connection string changed since it was checked (now owner INTERNAL\\sa_repository, calls https://harvest.attacker.example/qrs/');
+    expect(putsTo(target.id).map((q) => q.status)).toEqual([409]);
+    expect(connection('monitor_apps_REST_task')).toMatchObject({ username: 'domain\\qvservice', password: passwordBefore });
+    expect(connection('monitor_apps_REST_app').username).toBe('DOMAIN\\qlikmonitor');
+  });
+
+  it('rollback: a connection re-aimed between the rollback\'s read and its write gets no password back', async () => {
+    const fixed = await site.run(['fix', '--monitor-user', 'DOMAIN\\qlikmonitor', '--yes', '--journal', 'fix.json'], { env: { QRSFIX_PASSWORD: NEW_PASSWORD } });
+    expect(fixed.code, fixed.stderr).toBe(0);
+    const target = site.sim.state.findConnection('monitor_apps_REST_user')!;
+    const passwordAfterFix = target.password;
+    reaimOnFirstPut(target.id);
+    const back = await site.run(['rollback', 'fix.json', '--yes', '--password-stdin'], { input: KB_SECRETS.monitorPassword });
+    expect(back.code, back.stderr).toBe(2);
+    expect(back.stdout + back.stderr).toContain('changed since it was checked');
+    expect(connection('monitor_apps_REST_user')).toMatchObject({ username: 'DOMAIN\\qlikmonitor', password: passwordAfterFix });
+    expect(connection('monitor_apps_REST_user').password).not.toContain(KB_SECRETS.monitorPassword);
+  });
+  it('rollback --force: a connection re-aimed since the fix is not genuine any more and gets no password back; the others are rolled back', async () => {
+    const fixed = await site.run(['fix', '--monitor-user', 'DOMAIN\\qlikmonitor', '--yes', '--journal', 'fix.json'], { env: { QRSFIX_PASSWORD: NEW_PASSWORD } });
+    expect(fixed.code, fixed.stderr).toBe(0);
+    const target = site.sim.state.findConnection('monitor_apps_REST_event')!;
+    target.connectionstring = target.connectionstring.replace('url=https://localhost/qrs/', `url=${HARVEST_URL.replace('/user/full', '/')}`);
+    site.sim.state.touch(target);
+    site.sim.resetRequests();
+    const back = await site.run(['rollback', 'fix.json', '--yes', '--force', '--password-stdin'], { input: KB_SECRETS.monitorPassword });
+    expect(back.code, back.stderr).toBe(2);
+    expect(back.stdout).toContain('data connection monitor_apps_REST_event: is not a genuine monitor connection now (owner INTERNAL\\sa_repository, calls https://harvest.attacker.example/qrs/');
+    expect(back.stdout).not.toContain('--force rolls them back too');
+    expect(putsTo(target.id)).toEqual([]);
+    expect(connection('monitor_apps_REST_event')).toMatchObject({ username: 'DOMAIN\\qlikmonitor' });
+    expect(connection('monitor_apps_REST_event').password).not.toContain(KB_SECRETS.monitorPassword);
+    expect(connection('monitor_apps_REST_app')).toMatchObject({ username: 'domain\\qvservice' });
   });
 });

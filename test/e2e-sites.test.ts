@@ -88,6 +88,22 @@ describe('errors of the sites file', () => {
     const r = await qrsfix(['audit', '--site', 'staging'], { cwd: dir });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/no site "staging" in .*qrsfix\.config\.json; configured: prod, test/);
+    const typo = await qrsfix(['audit', '--site', 'prd'], { cwd: dir });
+    expect(typo.code).toBe(1);
+    expect(typo.stderr).toContain('hint: did you mean --site prod?');
+  });
+
+  it('a site name is only a name: --site constructor or __proto__ finds nothing of JavaScript\'s, and a site may be called constructor', async () => {
+    await writeConfig('qrsfix.config.json', { sites: { prod: { host: 'a' } } });
+    for (const name of ['constructor', '__proto__', 'toString']) {
+      const r = await qrsfix(['audit', '--site', name], { cwd: dir });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(`no site "${name}"`);
+    }
+    await writeConfig('qrsfix.config.json', { sites: { constructor: lab() }, default: 'constructor' });
+    const r = await qrsfix(['audit', '--json'], { cwd: dir });
+    expect(r.stderr).not.toContain('error:');
+    expect(JSON.parse(r.stdout).site.port).toBe(sim.port);
   });
 
   it('--site without any sites file says where it looked', async () => {

@@ -12,7 +12,8 @@ export const FLEET_CONCURRENCY = 4;
 
 export type SiteAudit =
   | { site: string; audited: true; report: AuditReport }
-  | { site: string; audited: false; error: string; hint?: string };
+  /** `address`: where the site was to be reached, as configured (the audit that would say it never ran). */
+  | { site: string; audited: false; address?: string; error: string; hint?: string };
 
 export interface FleetAudit {
   generatedAt: string;
@@ -21,14 +22,14 @@ export interface FleetAudit {
   notAudited: number;
 }
 
-export async function auditFleet<S extends { name: string }>(sites: readonly S[], auditOne: (site: S) => Promise<AuditReport>, limit = FLEET_CONCURRENCY): Promise<FleetAudit> {
+export async function auditFleet<S extends { name: string; address?: string }>(sites: readonly S[], auditOne: (site: S) => Promise<AuditReport>, limit = FLEET_CONCURRENCY): Promise<FleetAudit> {
   const results = await mapLimit(sites, limit, async (site): Promise<SiteAudit> => {
     try {
       return { site: site.name, audited: true, report: await auditOne(site) };
     } catch (err) {
       // A bug is still a bug: only expected failures become "not audited".
       if (!(err instanceof QrsfixError)) throw err;
-      return { site: site.name, audited: false, error: err.message, ...(err.hint ? { hint: err.hint } : {}) };
+      return { site: site.name, audited: false, ...(site.address ? { address: site.address } : {}), error: err.message, ...(err.hint ? { hint: err.hint } : {}) };
     }
   });
   return {

@@ -13,9 +13,17 @@ import { runAudit, type AuditFlags } from './audit.js';
 import type { FleetSite } from './site-options.js';
 import { withClient } from './session.js';
 
+/** host:port as the site gives them, for the row of a site that could not be audited. */
+function addressOf(flags: FleetSite['flags']): string | undefined {
+  const { host, port } = flags as { host?: unknown; port?: unknown };
+  if (typeof host !== 'string' || !host) return undefined;
+  return typeof port === 'string' || typeof port === 'number' ? `${host}:${port}` : host;
+}
+
 export async function runFleetAudit(flags: AuditFlags, fleet: FleetSite[]): Promise<number> {
   info(`auditing ${fleet.length} sites …`);
-  const result = await auditFleet(fleet, (site) =>
+  const sites = fleet.map((site) => ({ ...site, address: addressOf(site.flags) }));
+  const result = await auditFleet(sites, (site) =>
     withClient(site.flags as AuditFlags, (client) => {
       // Suggested commands name the site, which is how this admin reaches it.
       const config = typeof site.flags.config === 'string' ? ['--config', site.flags.config] : [];

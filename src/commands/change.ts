@@ -204,7 +204,7 @@ async function applyChange(client: QrsClient, flags: ChangeFlags, req: ChangeReq
     const line = `This run's journal follows an earlier one of ${earlier.journal.command} on this site that did not finish (${earlier.journal.outcome}, ${earlier.file}). Both exist; to undo everything, roll back this one first, then the earlier one:`;
     report.part(lines([line, `  ${rollback}`, `  ${req.suggest(['rollback', earlier.file])}`], [line, mdCode(rollback), mdCode(req.suggest(['rollback', earlier.file]))]));
   }
-  if (req.plan.held?.length) report.part(lines([`Not rolled back, changed since (${req.plan.held.length}): see "Changed since" above; --force rolls them back too.`]));
+  if (req.plan.held?.length) report.part(lines([`Not rolled back, changed since (${req.plan.held.length}): see "Changed since" above, each with what --force would do.`]));
   if (verdict) report.part(lines([verdict.text]));
   const after = outcome === 'done' && req.after ? await req.after() : undefined;
   if (after) report.part(after.report);

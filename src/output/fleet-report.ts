@@ -3,6 +3,7 @@ import { monitorIdentities, type FleetAudit, type SiteAudit } from '../audit/fle
 import { renderAuditMarkdown, renderAuditText } from './audit-report.js';
 import type { Renderers } from './report.js';
 import { markdownTable, textTable } from './table.js';
+import { escapeHtml } from '../util/sanitize.js';
 
 const HEAD = ['Site', 'Host', 'QRS build', 'Monitor identities', 'Findings', 'Verdict'];
 
@@ -16,7 +17,7 @@ function summaryRows(f: FleetAudit): string[][] {
   return f.sites.map((s) =>
     s.audited
       ? [s.site, `${s.report.site.host}:${s.report.site.port}`, s.report.site.buildVersion, monitorIdentities(s.report).join('\n') || '(none)', String(s.report.findings.length), verdict(s)]
-      : [s.site, '', '', '', '', verdict(s)],
+      : [s.site, s.address ?? '', '', '', '', verdict(s)],
   );
 }
 
@@ -43,7 +44,8 @@ export function renderFleetMarkdown(f: FleetAudit): string {
       // The site's own report, one heading level down, under the site's heading.
       out.push(...renderAuditMarkdown(s.report).split('\n').map((line) => (line.startsWith('#') ? `##${line}` : line)));
     } else {
-      out.push(`Not audited: ${s.error}`, ...(s.hint ? ['', `Hint: ${s.hint}`] : []));
+      // The error can quote the server: text, not HTML.
+      out.push(`Not audited: ${escapeHtml(s.error)}`, ...(s.hint ? ['', `Hint: ${escapeHtml(s.hint)}`] : []));
     }
   }
   return out.join('\n');
@@ -55,7 +57,7 @@ export function fleetJson(f: FleetAudit): unknown {
     format: 'qrsfix-fleet-audit',
     generatedAt: f.generatedAt,
     summary: { sites: f.sites.length, audited: f.sites.length - f.notAudited, withFindings: f.withFindings, notAudited: f.notAudited },
-    sites: Object.fromEntries(f.sites.map((s) => [s.site, s.audited ? { audited: true, report: s.report } : { audited: false, error: s.error, hint: s.hint ?? null }])),
+    sites: Object.fromEntries(f.sites.map((s) => [s.site, s.audited ? { audited: true, report: s.report } : { audited: false, address: s.address ?? null, error: s.error, hint: s.hint ?? null }])),
   };
 }
 

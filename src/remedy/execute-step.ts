@@ -26,6 +26,7 @@ import { utcText } from '../util/time-text.js';
 import type { Step } from './steps.js';
 import { QrsfixError } from '../errors.js';
 import { connectionPassword } from './credential.js';
+import { connectionAddress, connectionGuard, connectionOwner } from './genuine.js';
 import { executeRuleStep } from './license-steps.js';
 import { isStatus, isUncertain, updateEntity } from './update-entity.js';
 
@@ -69,6 +70,14 @@ export async function executeStep(client: QrsClient, step: Step, opts: ExecuteOp
       const { changed, conflicts, modifiedDate } = await updateEntity(
         () => readConnection(client, step.connectionId),
         (c) => {
+          // Re-aimed since it was judged (this is the fresh read after a 409 too): the password would go elsewhere.
+          if (step.guard !== undefined && connectionGuard(c) !== step.guard) {
+            throw new QrsfixError(
+              'refused',
+              `its type, owner or connection string changed since it was checked (now owner ${connectionOwner(c)}, calls ${connectionAddress(c)}): no username or password written to it`,
+              'someone is editing the monitor connections: see who in the QMC, then audit again before any change',
+            );
+          }
           if (step.kind === 'restore-connection') {
             const now = accountFromUsername(c.username);
             const expected = accountFromUsername(step.usernameNow);

@@ -6,6 +6,7 @@
  * QRS: `url=https://localhost/qrs/…` or a node of the site, and trusted locations of the site only.
  * Pure: the caller reads the owners' roles and the site's node names.
  */
+import { createHash } from 'node:crypto';
 import { accountKey, formatAccount } from '../account.js';
 import type { DataConnection } from '../qrs/schemas.js';
 
@@ -77,9 +78,14 @@ export function connectionAddress(c: Pick<DataConnection, 'connectionstring'>): 
   return shown.length > 200 ? shown.slice(0, 199) + '…' : shown;
 }
 
+/** The owner as DIR\\id, or '(none)'. */
+export function connectionOwner(c: Pick<DataConnection, 'owner'>): string {
+  return c.owner ? formatAccount({ directory: c.owner.userDirectory, userId: c.owner.userId }) : '(none)';
+}
+
 export function judgeConnection(c: DataConnection, site: SiteFacts): ConnectionVerdict {
   const reasons: string[] = [];
-  const owner = c.owner ? formatAccount({ directory: c.owner.userDirectory, userId: c.owner.userId }) : '(none)';
+  const owner = connectionOwner(c);
   const ownerOk = !!c.owner && (accountKey({ directory: c.owner.userDirectory, userId: c.owner.userId }) === REPOSITORY || site.rootAdminIds.has(c.owner.id.toLowerCase()));
   if (!ownerOk) reasons.push(`owner ${owner} is neither INTERNAL\\sa_repository nor a RootAdmin`);
   if ((c.type ?? '').toLowerCase() !== 'qvrestconnector.exe') reasons.push(`type ${c.type || '(none)'} is not QvRestConnector.exe`);
@@ -112,4 +118,20 @@ export function factsNeeded(connections: DataConnection[], knownHosts: ReadonlyS
     })) nodes = true;
   }
   return { ownerIds: [...ownerIds], nodes };
+}
+
+/** Connection-string keys an admin may edit (in the QMC) without changing where the credentials go. */
+const HARMLESS_KEYS = new Set(['timeout', 'paginationtype', 'keygenerationstrategy', 'autodetectresponsetype']);
+
+/**
+ * What a connection was judged on (type, owner, the connection string but for harmless keys), as a
+ * digest: a step that sets a password carries the one of its plan, and the write is refused when a
+ * fresh read differs, so a connection re-aimed meanwhile (after a 409, or while the prompt waited) never
+ * gets the password. A digest, not the text: a connection string can hold a secret, and steps go into
+ * journals and plans.
+ */
+export function connectionGuard(c: Pick<DataConnection, 'connectionstring' | 'type' | 'owner'>): string {
+  const pairs = [...connectionStringPairs(c.connectionstring)].filter(([key]) => !HARMLESS_KEYS.has(key)).sort(([a], [b]) => a.localeCompare(b));
+  const what = JSON.stringify([(c.type ?? '').toLowerCase(), (c.owner?.id ?? '').toLowerCase(), pairs.length ? pairs : c.connectionstring]);
+  return 'sha256:' + createHash('sha256').update(what).digest('hex');
 }

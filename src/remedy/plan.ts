@@ -9,6 +9,7 @@ import { commandLine, shellQuote } from '../util/shell.js';
 import { utcText } from '../util/time-text.js';
 import { isRootAdmin, type IdentityState, type LookAlike } from './survey.js';
 import type { Plan } from './steps.js';
+import { connectionGuard } from './genuine.js';
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -86,13 +87,13 @@ export function planRepoint(connections: DataConnection[], target: Account, upda
     const current = accountFromUsername(c.username);
     if (current && sameAccount(current, target)) {
       if (updatePassword) {
-        plan.steps.push({ kind: 'repoint-connection', connectionId: c.id, connectionName: c.name, usernameBefore: c.username ?? '', usernameAfter: after, setsPassword: true, hadPassword: !!c.password });
+        plan.steps.push({ kind: 'repoint-connection', connectionId: c.id, connectionName: c.name, usernameBefore: c.username ?? '', usernameAfter: after, setsPassword: true, hadPassword: !!c.password, guard: connectionGuard(c) });
       } else {
         plan.unchanged.push(`data connection ${c.name}: runs as ${c.username} (use --update-password after a password change)`);
       }
       continue;
     }
-    plan.steps.push({ kind: 'repoint-connection', connectionId: c.id, connectionName: c.name, usernameBefore: c.username ?? '', usernameAfter: after, setsPassword: true, hadPassword: !!c.password });
+    plan.steps.push({ kind: 'repoint-connection', connectionId: c.id, connectionName: c.name, usernameBefore: c.username ?? '', usernameAfter: after, setsPassword: true, hadPassword: !!c.password, guard: connectionGuard(c) });
   }
   return plan;
 }

@@ -8,11 +8,12 @@ import { QrsfixError } from '../errors.js';
 import type { QrsClient } from '../qrs/client.js';
 import { QrsError } from '../qrs/errors.js';
 import { findUser, listAllocationsOfUser, listConnectionsRunningAs, readAllocation, readConnection, readUser } from '../qrs/endpoints.js';
-import { ALLOCATION_KINDS, type AllocationKind } from '../qrs/schemas.js';
+import { ALLOCATION_KINDS, type AllocationKind, type DataConnection } from '../qrs/schemas.js';
 import { mapLimit } from '../util/concurrency.js';
 import { readSystemRule } from '../qrs/endpoints.js';
 import type { Journal, JournalStep } from './journal.js';
-import { isRootAdmin } from './survey.js';
+import { isRootAdmin, judgeConnections } from './survey.js';
+import { connectionGuard } from './genuine.js';
 import { emptyPlan } from './plan.js';
 import type { Plan, Step } from './steps.js';
 import { changedSince, checkJournalIds, mismatch } from './rollback-checks.js';
@@ -32,7 +33,8 @@ async function readOrNull<T>(read: () => Promise<T>): Promise<T | null> {
   }
 }
 
-type Inverse = { step?: Step; unchanged?: string; held?: string };
+/** `connection`: as read now, for a step that sets its password (judged before the plan is final). */
+type Inverse = { step?: Step; unchanged?: string; held?: string; connection?: DataConnection };
 
 export interface RollbackOptions {
   /** The journal's file name, for messages. */
@@ -101,7 +103,9 @@ async function inverseOf(client: QrsClient, js: JournalStep, opts: RollbackOptio
           usernameBefore: rotation ? (c.username ?? '') : step.usernameBefore,
           // A connection that held no password gets none: rollback never hands a password to a connection that had none.
           setsPassword: step.usernameBefore !== '' && step.hadPassword !== false,
+          guard: connectionGuard(c),
         },
+        connection: c,
       };
     }
     case 'remove-allocation': {
@@ -172,6 +176,24 @@ async function keepUsersStillInUse(client: QrsClient, plan: Plan): Promise<void>
   }
 }
 
+/**
+ * A password goes back only to a connection that is a genuine monitor connection now: one re-aimed at
+ * another host or owner since the fix does not get the previous identity's password, --force or not
+ * (--force overwrites an admin's edit; it does not hand credentials elsewhere).
+ */
+async function holdForeignConnections(client: QrsClient, inverses: Inverse[]): Promise<void> {
+  const setting = inverses.filter((inv) => inv.step?.kind === 'restore-connection' && inv.step.setsPassword && inv.connection);
+  if (!setting.length) return;
+  const verdicts = await judgeConnections(client, setting.map((inv) => inv.connection!));
+  for (const inv of setting) {
+    const c = inv.connection!;
+    const v = verdicts.get(c.id)!;
+    if (v.genuine) continue;
+    inv.step = undefined;
+    inv.held = `data connection ${c.name}: is not a genuine monitor connection now (owner ${v.owner}, calls ${v.address}: ${v.reasons.join('; ')}); not rolled back, so the password of its previous identity does not go to it (--force does not change that)`;
+  }
+}
+
 export interface RollbackPlan {
   plan: Plan;
   /** The identity whose password the restore steps set back, if any. */
@@ -205,6 +227,7 @@ export async function planRollback(client: QrsClient, journal: Journal, opts: Ro
     .filter(maybe)
     .sort((a, b) => (b.finishedAt ?? '').localeCompare(a.finishedAt ?? '') || b.n - a.n);
   const inverses = await mapLimit(done, 4, (js) => inverseOf(client, js, opts));
+  await holdForeignConnections(client, inverses);
   for (const inv of inverses) {
     if (inv.step) plan.steps.push(inv.step);
     if (inv.unchanged) plan.unchanged.push(inv.unchanged);

@@ -21,6 +21,8 @@ export type Step =
       setsPassword: true;
       /** The connection held a password before: a rollback sets one back only then (absent in older journals). */
       hadPassword?: boolean;
+      /** connectionGuard() of the connection as judged; the write is skipped if it differs then (absent in older journals). */
+      guard?: string;
     }
   | {
       kind: 'restore-connection';
@@ -30,6 +32,8 @@ export type Step =
       usernameNow: string;
       usernameBefore: string;
       setsPassword: boolean;
+      /** As for repoint-connection: the connection as read for this rollback. */
+      guard?: string;
     }
   | { kind: 'remove-allocation'; allocationKind: AllocationKind; allocationId: string; account: string; userGuid: string; lastUsed: string | null }
   | { kind: 'reinstate-allocation'; allocationKind: AllocationKind; allocationId: string; account: string; userGuid: string }

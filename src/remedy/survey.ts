@@ -8,7 +8,7 @@ import { listAllocationsOf, listConnectionsStartingWith, listServerNodes, listUs
 import { allocationKinds, type About, type Allocation, type AllocationKind, type DataConnection, type User } from '../qrs/schemas.js';
 import { accountFromUsername, accountKey, type Account } from '../account.js';
 import type { NameMatcher } from './match.js';
-import { LOCAL_HOSTS, factsNeeded, judgeConnection } from './genuine.js';
+import { LOCAL_HOSTS, factsNeeded, judgeConnection, type ConnectionVerdict } from './genuine.js';
 import { QrsfixError } from '../errors.js';
 import { readLicenseRules } from '../qrs/endpoints.js';
 import { readLicenseGrants, type LicenseSurvey } from './license-survey.js';
@@ -62,6 +62,20 @@ export function activeAllocations(state: IdentityState): HeldAllocation[] {
   return state.allocations.filter((a) => !a.entity.quarantined);
 }
 
+/** Each connection judged genuine or not, by id; owners and nodes read only when some connection needs them. */
+export async function judgeConnections(client: QrsClient, list: DataConnection[]): Promise<Map<string, ConnectionVerdict>> {
+  const host = client.config.host.toLowerCase().replace(/^\[|\]$/g, '');
+  const hosts = new Set([...LOCAL_HOSTS, host, `[${host}]`]);
+  const needed = factsNeeded(list, hosts);
+  const [owners, nodes] = await Promise.all([
+    needed.ownerIds.length ? listUsersById(client, needed.ownerIds) : Promise.resolve([]),
+    needed.nodes ? listServerNodes(client) : Promise.resolve([]),
+  ]);
+  for (const n of nodes) hosts.add(n.hostName.toLowerCase());
+  const rootAdminIds = new Set(owners.filter((u) => isRootAdmin(u.roles)).map((u) => u.id.toLowerCase()));
+  return new Map(list.map((c) => [c.id, judgeConnection(c, { hosts, rootAdminIds })]));
+}
+
 /**
  * The matching connections, each judged genuine or a look-alike. Owners other than sa_repository and
  * the site's nodes are read only when some connection needs them (a default site needs neither).
@@ -74,19 +88,11 @@ export async function readConnections(client: QrsClient, matcher: NameMatcher, i
   if (missing.length) {
     throw new QrsfixError('usage', `--include-connection ${missing.join(', ')}: no data connection of that name matches ${matcher.glob}`, 'give the exact name (case included) the audit shows under "look-alike connections"');
   }
-  const host = client.config.host.toLowerCase().replace(/^\[|\]$/g, '');
-  const hosts = new Set([...LOCAL_HOSTS, host, `[${host}]`]);
-  const needed = factsNeeded(matching, hosts);
-  const [owners, nodes] = await Promise.all([
-    needed.ownerIds.length ? listUsersById(client, needed.ownerIds) : Promise.resolve([]),
-    needed.nodes ? listServerNodes(client) : Promise.resolve([]),
-  ]);
-  for (const n of nodes) hosts.add(n.hostName.toLowerCase());
-  const rootAdminIds = new Set(owners.filter((u) => isRootAdmin(u.roles)).map((u) => u.id.toLowerCase()));
+  const verdicts = await judgeConnections(client, matching);
   const connections: DataConnection[] = [];
   const lookAlikes: LookAlike[] = [];
   for (const c of matching) {
-    const verdict = judgeConnection(c, { hosts, rootAdminIds });
+    const verdict = verdicts.get(c.id)!;
     const included = include.includes(c.name);
     if (verdict.genuine || included) connections.push(c);
     if (!verdict.genuine) {
