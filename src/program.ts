@@ -216,6 +216,7 @@ export function buildProgram({ load = importCommand, onExit = (c) => (process.ex
     .command('apply')
     .description('apply a saved plan (--plan-out) exactly, if the site is still as the plan saw it')
     .argument('<plan>', 'the plan file --plan-out wrote')
+    .option('--include-connection <name>', 'let the plan give a password to this connection although it is not a genuine monitor connection (repeatable)', collect, [])
     .addHelpText('after', changeTicket());
   done(change(apply, { password: true, planOut: false }), 'apply');
 

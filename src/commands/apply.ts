@@ -4,9 +4,11 @@
  * (digest) or the site is no longer as the plan saw it: each object that differs is named.
  */
 import { QrsfixError } from '../errors.js';
-import { readPlanFile } from '../remedy/plan-file.js';
-import { differenceLine, planDifferences } from '../remedy/plan-check.js';
-import { info } from '../output/stdio.js';
+import { readPlanFile, type PlanFile } from '../remedy/plan-file.js';
+import { differenceLine, foreignConnections, planDifferences } from '../remedy/plan-check.js';
+import { info, warn } from '../output/stdio.js';
+import type { QrsClient } from '../qrs/client.js';
+import { shellQuote } from '../util/shell.js';
 import { runChange, type ChangeFlags } from './change.js';
 import { closingAudit, planRulesOfNewUser } from './fix.js';
 import { parseAccount } from '../account.js';
@@ -14,7 +16,26 @@ import { applyCommandLine } from './plan-out.js';
 import { withClient } from './session.js';
 import { connectionArgs, suggester } from './suggest.js';
 
-export async function run(file: string, flags: ChangeFlags): Promise<number> {
+/**
+ * A password step to a connection that is not genuine now is refused unless named again here, by the
+ * admin who applies: the plan file alone cannot decide it.
+ */
+async function checkConnectionsGenuine(client: QrsClient, saved: PlanFile, include: readonly string[]): Promise<void> {
+  const foreign = await foreignConnections(client, saved);
+  const refused = foreign.filter((f) => !include.includes(f.name));
+  for (const f of foreign) if (!refused.includes(f)) warn(`data connection ${f.name} (owner ${f.owner}, calls ${f.address}) is not a genuine monitor connection; it gets the password because --include-connection names it`);
+  if (!refused.length) return;
+  throw new QrsfixError(
+    'refused',
+    [
+      `the plan gives a password to ${refused.length === 1 ? '1 data connection that is not a genuine monitor connection' : `${refused.length} data connections that are not genuine monitor connections`}; nothing was changed`,
+      ...refused.map((f) => `  - ${f.name}/${f.id}: owner ${f.owner}, calls ${f.address} (${f.reasons.join('; ')})`),
+    ].join('\n'),
+    `only if you know ${refused.length === 1 ? 'it is' : 'they are'} yours, name ${refused.length === 1 ? 'it' : 'each'} when applying: ${refused.map((f) => `--include-connection ${shellQuote(f.name)}`).join(' ')}`,
+  );
+}
+
+export async function run(file: string, flags: ChangeFlags & { includeConnection?: string[] }): Promise<number> {
   const saved = readPlanFile(file);
   return withClient(flags, async (client) => {
     const ensureCurrent = async () => {
@@ -28,6 +49,7 @@ export async function run(file: string, flags: ChangeFlags): Promise<number> {
         );
       }
       info(`the site is as the plan saw it (${saved.objects.length} objects checked)`);
+      await checkConnectionsGenuine(client, saved, flags.includeConnection ?? []);
     };
     await ensureCurrent();
     info(`applying the ${saved.plan.steps.length} planned steps`);

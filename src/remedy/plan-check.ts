@@ -6,7 +6,10 @@
 import { z } from 'zod';
 import type { QrsClient } from '../qrs/client.js';
 import { QrsError } from '../qrs/errors.js';
-import { readAbout } from '../qrs/endpoints.js';
+import { readAbout, readConnection } from '../qrs/endpoints.js';
+import { judgeConnections } from './survey.js';
+import { stepNeedsPassword } from './steps.js';
+import type { ConnectionVerdict } from './genuine.js';
 import { mapLimit } from '../util/concurrency.js';
 import { entitiesIn, type SeenEntity } from './plan-objects.js';
 import type { PlanFile } from './plan-file.js';
@@ -76,4 +79,22 @@ export async function planDifferences(client: QrsClient, plan: PlanFile): Promis
 
 export function differenceLine(d: PlanDifference): string {
   return d.what === 'site' ? d.detail : `${d.label}${d.id ? ` (${d.id})` : ''}: ${d.detail}`;
+}
+
+/**
+ * The connections a plan's steps give a password to that are not genuine monitor connections now. A
+ * plan file is a file: anyone who may write it can add a look-alike's id and recompute the digest, so
+ * the site, not the file, says which connections are Qlik's.
+ */
+export async function foreignConnections(client: QrsClient, plan: PlanFile): Promise<Array<ConnectionVerdict & { name: string; id: string }>> {
+  const ids = [...new Set(plan.plan.steps.flatMap((s) => (stepNeedsPassword(s) && 'connectionId' in s ? [s.connectionId] : [])))];
+  const connections = (await mapLimit(ids, 4, (id) => readConnection(client, id).catch((err: unknown) => {
+    if (err instanceof QrsError && err.status === 404) return null; // gone: planDifferences names it
+    throw err;
+  }))).filter((c) => c !== null);
+  const verdicts = await judgeConnections(client, connections);
+  return connections.flatMap((c) => {
+    const v = verdicts.get(c.id)!;
+    return v.genuine ? [] : [{ ...v, name: c.name, id: c.id }];
+  });
 }
