@@ -95,6 +95,20 @@ describe('one change at a time per site', () => {
     expect(r.stderr).toContain('held from another machine');
   });
 
+  it('rollback and apply take the same lock: refused while another change holds it, nothing written', async () => {
+    expect((await removePass(['--journal', 'rp.json'])).code).toBe(0);
+    const planned = await site.run(['remove-pass', '--user', 'DOMAIN\\bwilson', '--plan-out', 'plan.json']);
+    expect(planned.code, planned.stderr).toBe(0);
+    writeFileSync(lockFile(), JSON.stringify({ pid: process.pid, machine: hostname(), command: 'fix', startedAt: '2026-12-03T07:00:00.000Z' }));
+    site.sim.resetRequests();
+    for (const args of [['rollback', 'rp.json', '--yes'], ['apply', 'plan.json', '--yes']]) {
+      const r = await site.run(args);
+      expect(r.code, args.join(' ')).toBe(1);
+      expect(r.stderr).toContain(`is changing ${site.sim.host}:${site.sim.port}: one change at a time per site`);
+    }
+    expect(site.writes()).toEqual([]);
+  });
+
   it('a dry run takes no lock', async () => {
     writeFileSync(lockFile(), JSON.stringify({ pid: process.pid, machine: hostname(), command: 'fix', startedAt: 'x' }));
     expect((await site.run(['remove-pass', '--user', 'DOMAIN\\jdoe', '--dry-run'])).code).toBe(0);
