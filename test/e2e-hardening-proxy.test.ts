@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import path from 'node:path';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { startSimulator, createCa, issueCert, writeCertFolder, KB_SECRETS, type SimHandle } from '../src/sim/index.js';
 import { leakedSecrets, qrsfix } from './helpers/cli.js';
@@ -159,6 +159,29 @@ describe('proxy credentials and refusals', () => {
     expect(r.code).toBe(2);
     expect(authed.connects.every((c) => c.status === 200)).toBe(true);
     expect(leakedSecrets(PROXY_SECRETS, [r.stdout, r.stderr])).toEqual([]);
+  });
+
+  it('a proxy named without credentials (--proxy, or a site\'s "proxy") takes them from HTTPS_PROXY when it is the same proxy', async () => {
+    const bare = `http://127.0.0.1:${authed.port}`;
+    const env = { HTTPS_PROXY: withCredentials(authed) };
+    const flag = await qrsfix(['audit', '--proxy', bare, ...conn()], { env });
+    expect(flag.code, flag.stderr).toBe(2);
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'qrsfix-proxy-site-'));
+    try {
+      const config = path.join(dir, 'sites.json');
+      writeFileSync(config, JSON.stringify({ sites: { prod: { host: 'localhost', port: sim.port, certs: sim.certsDir, proxy: bare } } }));
+      const site = await qrsfix(['audit', '--config', config, '--site', 'prod'], { env });
+      expect(site.code, site.stderr).toBe(2);
+      expect(leakedSecrets(PROXY_SECRETS, [flag.stdout, flag.stderr, site.stdout, site.stderr])).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    expect(authed.connects.length).toBeGreaterThanOrEqual(2);
+    expect(authed.connects.every((c) => c.status === 200)).toBe(true);
+    // Another proxy in the environment lends none: the bare one is asked without, and says 407.
+    const other = await qrsfix(['audit', '--proxy', bare, ...conn()], { env: { HTTPS_PROXY: withCredentials(open) } });
+    expect(other.code).toBe(1);
+    expect(authed.connects.at(-1)!.authorization).toBeUndefined();
   });
 
   it('407 (wrong or no credentials): exit 1, says the credentials were rejected or are wanted, prints none', async () => {

@@ -142,10 +142,29 @@ export function bypassesProxy(host: string, noProxy: string | undefined): boolea
   return false;
 }
 
+/**
+ * A proxy named without credentials (--proxy, or a site's "proxy") takes them from HTTPS_PROXY when that
+ * is the same proxy: credentials belong in the environment (not argv, not the sites file), and a site's
+ * proxy wins over the environment's, so without this they could not be given at all.
+ */
+function withEnvCredentials(given: string, envProxy: string | undefined): string {
+  if (!envProxy) return given;
+  try {
+    const g = new URL(given);
+    const e = new URL(envProxy);
+    if (g.username || g.password || !(e.username || e.password)) return given;
+    if (g.protocol !== e.protocol || g.host.toLowerCase() !== e.host.toLowerCase()) return given;
+    return envProxy;
+  } catch {
+    return given; // not a URL: the check below says so
+  }
+}
+
 export function resolveConnection(flags: ConnectionFlags, env: ConnectionEnv = connectionEnvOf(flags)): QrsConnectionConfig {
   const node = nodeDefaults(flags, env.ProgramData);
   const { host, port } = hostAndPort(node.host, flags.port);
-  const proxyUrl = flags.proxy ?? env.HTTPS_PROXY ?? env.https_proxy;
+  const envProxy = env.HTTPS_PROXY ?? env.https_proxy;
+  const proxyUrl = flags.proxy !== undefined ? withEnvCredentials(flags.proxy, envProxy) : envProxy;
   const noProxy = env.NO_PROXY ?? env.no_proxy;
   // An explicit --proxy is used as given; an environment proxy honours NO_PROXY.
   const proxy = proxyUrl && (flags.proxy !== undefined || !bypassesProxy(host, noProxy)) ? proxyUrl : undefined;
