@@ -51,7 +51,7 @@ function objectRows(plan: PlanFile): string[][] {
 }
 
 const ROLLBACK =
-  'The apply writes a journal (`--journal <file>`, default `./qrsfix-journal-<UTC time>.json`). `qrsfix rollback <journal>` with the same connection options undoes what it records as done, newest first: connections get their previous identity back (give the previous password), a created user is deleted, a RootAdmin role it added is taken away, a removed access pass is reinstated while in quarantine (7 days after its last use) or allocated anew. Preview it with `--dry-run`.';
+  'The apply writes a journal (`--journal <file>`, default a new `qrsfix-journal-<UTC time>.json` in the journal folder, its path printed). `qrsfix rollback <journal>` with the same connection options undoes what it records as done, newest first: connections get their previous identity back (give the previous password), a created user is deleted, a RootAdmin role it added is taken away, a removed access pass is reinstated while in quarantine (7 days after its last use) or allocated anew. Preview it with `--dry-run`.';
 
 function site(plan: PlanFile): string {
   return `${plan.site.host}:${plan.site.port}, QRS build ${plan.site.buildVersion}`;
