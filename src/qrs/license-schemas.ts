@@ -4,8 +4,9 @@
  * an access group or login access type, and the audit's answer of which rule grants which user what.
  */
 import { z } from 'zod';
+import { guid as guidSchema } from './schemas.js';
 
-const guid = z.string().regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, 'not a GUID');
+const guid = guidSchema();
 
 /** The kinds of licence a rule can hand out, with the audit's resourceType for each. */
 export const LICENSE_RULE_KINDS = {

@@ -4,8 +4,9 @@
  * TaskExecutionStatus; qrs-api.md §12). Ids are GUIDs; a status outside the enum is kept as a number.
  */
 import { z } from 'zod';
+import { guid as guidSchema } from './schemas.js';
 
-const guid = z.string().regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, 'not a GUID');
+const guid = guidSchema();
 
 /** TaskExecutionStatus by number (OpenAPI enum), and which of them end a run. */
 export const TASK_EXECUTION_STATUS = [
