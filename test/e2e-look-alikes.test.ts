@@ -158,4 +158,23 @@ describe('look-alike monitor connections', () => {
     expect(connection('monitor_apps_REST_event').password).not.toContain(KB_SECRETS.monitorPassword);
     expect(connection('monitor_apps_REST_app')).toMatchObject({ username: 'domain\\qvservice' });
   });
+  it('a look-alike\'s name and address are shown, not obeyed: no terminal control code, no HTML, in the audit, the plan and a saved plan', async () => {
+    const name = 'monitor_apps_REST_\u001b]0;pwned\u0007<img src=x onerror=alert(1)>\u202e';
+    addLookAlike(site.sim.state, { name, url: 'https://harvest.attacker.example/qrs/<script>alert(2)</script>\u001b[2J' });
+    const outputs: string[] = [];
+    for (const args of [['audit'], ['audit', '--format', 'markdown'], ['fix', '--monitor-user', 'DOMAIN\\qlikmonitor', '--dry-run'], ['fix', '--monitor-user', 'DOMAIN\\qlikmonitor', '--dry-run', '--format', 'markdown'], ['fix', '--monitor-user', 'DOMAIN\\qlikmonitor', '--plan-out', 'p.json']]) {
+      const r = await site.run(args, { env: { QRSFIX_PASSWORD: NEW_PASSWORD } });
+      expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBeLessThan(3);
+      outputs.push(r.stdout, r.stderr);
+    }
+    for (const format of ['table', 'markdown']) {
+      const r = await site.run(['show-plan', 'p.json', '--format', format]);
+      outputs.push(r.stdout, r.stderr);
+    }
+    const all = outputs.join('\n');
+    expect(all).toContain('pwned');
+    expect(all).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e]/);
+    const markdown = [outputs[2], outputs[6], outputs[12]].join('\n');
+    expect(markdown).not.toMatch(/<img|<script/);
+  });
 });
