@@ -38,6 +38,10 @@ describe('rollback', () => {
     // The problem is back with the old state: the next step is to look, not to reload and expect success.
     expect(back.stdout).toMatch(new RegExp(`the site is as before that fix, the QLIK-88038 problem included if it was there: ${toolPattern(site.dir)} audit --host localhost`));
     expect(back.stdout).not.toContain('check they succeed');
+    // A rollback's journal is not rolled back (rollback refuses it): no "To undo it" line that would fail.
+    expect(back.stdout).not.toContain('To undo it');
+    expect(back.stdout).toContain('To redo what this rolled back, run the command that made that change again');
+    expect((await run(['rollback', 'rollback.json', '--yes'])).stderr).toContain('is the journal of a rollback');
     expect(site.sim.state.findUser('DOMAIN', 'qlikmonitor')).toBeUndefined();
     expect(site.sim.state.allocations.user.get(KB_IDS.allocations.qvserviceUserAccess)!.quarantined).toBe(false);
     const after = monitor().map((c) => ({ ...c, owner: c.owner?.id, modifiedDate: undefined }));

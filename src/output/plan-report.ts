@@ -81,6 +81,13 @@ function tallyLine(journal: Journal): string {
 }
 
 /** After a change: the tally, what needs a look, the journal, and the commands to finish or undo it. */
+/** A rollback's journal is not rolled back (rollback refuses it): what it undid is redone by running that command again. */
+const REDO = 'To redo what this rolled back, run the command that made that change again (it re-reads the site).';
+
+function undoable(journal: Journal): boolean {
+  return journal.command !== 'rollback' && journal.steps.some((js) => js.status === 'done' || js.status === 'unknown');
+}
+
 export function renderSummary(journal: Journal, journalPath: string, rerun: string, rollback: string): string {
   const out: string[] = [tallyLine(journal)];
   // Done steps were listed in the plan and as they happened; here only what needs a look.
@@ -90,7 +97,8 @@ export function renderSummary(journal: Journal, journalPath: string, rerun: stri
   if (journal.outcome === 'partial' || journal.outcome === 'interrupted') {
     out.push(`Not complete. To finish it, run the same command again (it re-reads the site): ${rerun}`);
   }
-  if (journal.steps.some((js) => js.status === 'done' || js.status === 'unknown')) out.push(`To undo it: ${rollback}`);
+  if (undoable(journal)) out.push(`To undo it: ${rollback}`);
+  else if (journal.command === 'rollback') out.push(REDO);
   return out.join('\n');
 }
 
@@ -99,6 +107,7 @@ export function renderSummaryMarkdown(journal: Journal, journalPath: string, rer
   for (const js of journal.steps) out.push(`- ${MARK[js.status]} ${js.n}. ${escapeHtml(js.description)}${js.detail ? ` — ${escapeHtml(js.detail)}` : ''}`);
   out.push('', `Journal: ${mdCode(journalPath)}`);
   if (journal.outcome === 'partial' || journal.outcome === 'interrupted') out.push('', `Not complete. To finish it: ${mdCode(rerun)}`);
-  if (journal.steps.some((js) => js.status === 'done' || js.status === 'unknown')) out.push('', `To undo it: ${mdCode(rollback)}`);
+  if (undoable(journal)) out.push('', `To undo it: ${mdCode(rollback)}`);
+  else if (journal.command === 'rollback') out.push('', REDO);
   return out.join('\n');
 }
