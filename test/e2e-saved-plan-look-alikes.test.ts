@@ -9,7 +9,6 @@ import { describe, expect, it } from 'vitest';
 import { HARVEST_URL, addLookAlike } from '../src/sim/index.js';
 import { planDigest } from '../src/remedy/plan-file.js';
 import { freshSitePerTest } from './helpers/site.js';
-import { qrsfix } from './helpers/cli.js';
 
 const PASSWORD = 'Plan-t1me pw';
 const site = freshSitePerTest('e2e-plan-look-alikes');
@@ -51,13 +50,5 @@ describe('apply and look-alike connections', () => {
     expect(applied.code, applied.stderr).toBe(0);
     expect(applied.stderr).toContain(`warning: data connection monitor_apps_REST_zz_harvest (owner DOMAIN\\asmith, calls ${HARVEST_URL}) is not a genuine monitor connection; it gets the password because --include-connection names it`);
     expect(harvestPuts(harvest.id).map((q) => q.status)).toEqual([200]);
-  });
-
-  it('show-plan tells the ticket where the apply\'s journal goes: the journal folder, not the working folder', async () => {
-    const made = await site.run(['remove-pass', '--user', 'DOMAIN\\jdoe', '--plan-out', 'chg-1042.json']);
-    expect(made.code, made.stderr).toBe(0);
-    const md = await qrsfix(['show-plan', 'chg-1042.json', '--format', 'markdown'], { cwd: site.dir });
-    expect(md.stdout).toContain('default a new `qrsfix-journal-<UTC time>.json` in the journal folder, its path printed');
-    expect(md.stdout).not.toContain('./qrsfix-journal-');
   });
 });

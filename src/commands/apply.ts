@@ -3,6 +3,8 @@
  * journal, progress and summary as every change. Refused, changing nothing, when the plan was edited
  * (digest) or the site is no longer as the plan saw it: each object that differs is named.
  */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { QrsfixError } from '../errors.js';
 import { readPlanFile, type PlanFile } from '../remedy/plan-file.js';
 import { differenceLine, foreignConnections, planDifferences } from '../remedy/plan-check.js';
@@ -35,6 +37,16 @@ async function checkConnectionsGenuine(client: QrsClient, saved: PlanFile, inclu
   );
 }
 
+/** A name beside the stale plan for the new one (a hint must paste: `<new file>` would be a shell redirect). */
+function freshPlanName(file: string): string {
+  const ext = path.extname(file);
+  const base = file.slice(0, file.length - ext.length).replace(/-replan(-\d+)?$/, '');
+  for (let n = 1; ; n++) {
+    const name = `${base}-replan${n === 1 ? '' : `-${n}`}${ext || '.json'}`;
+    if (!existsSync(name)) return name;
+  }
+}
+
 export async function run(file: string, flags: ChangeFlags & { includeConnection?: string[] }): Promise<number> {
   const saved = readPlanFile(file);
   return withClient(flags, async (client) => {
@@ -45,7 +57,7 @@ export async function run(file: string, flags: ChangeFlags & { includeConnection
         throw new QrsfixError(
           'refused',
           [`the plan ${file} is stale: the site is not as the plan saw it (${differences.length} difference${differences.length === 1 ? '' : 's'}); nothing was changed`, ...differences.map((d) => `  - ${differenceLine(d)}`)].join('\n'),
-          `make a new plan and have it approved: ${saved.commandLine} --plan-out <new file>`,
+          `make a new plan and have it approved: ${saved.commandLine} --plan-out ${shellQuote(freshPlanName(file))}`,
         );
       }
       info(`the site is as the plan saw it (${saved.objects.length} objects checked)`);
