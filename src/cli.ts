@@ -42,4 +42,12 @@ function exitAfterFlush(code: number): void {
   process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
 }
 
+// A reader that stops early (`qrsfix --help | head`) closes the pipe: that ends the output, not in a crash.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+    throw err;
+  });
+}
+
 main(process.argv).then(exitAfterFlush, (err) => exitAfterFlush(reportError(err)));
