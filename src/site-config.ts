@@ -3,12 +3,13 @@
  * consultant with many sites types `--site prod` instead of five flags. The file holds no secret: a
  * passphrase or a proxy password stays in the environment, and a key that looks like one is refused.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { QrsfixError, usageError } from './errors.js';
 import { nearest } from './util/nearest.js';
 import { shellQuote } from './util/shell.js';
+import { readBoundedFile, readErrorText } from './util/read-bounded.js';
 
 export const DEFAULT_CONFIG_FILE = 'qrsfix.config.json';
 const MAX_CONFIG_BYTES = 1024 * 1024;
@@ -96,12 +97,10 @@ export function parseSitesFile(file: string, textOfFile: string): SitesFile {
 export function readSitesFile(file: string): SitesFile {
   let content: string;
   try {
-    if (statSync(file).size > MAX_CONFIG_BYTES) throw new QrsfixError('input', `${file} is larger than 1 MiB: not a sites file`, 'give the qrsfix.config.json that lists your sites');
-    content = readFileSync(file, 'utf8');
+    content = readBoundedFile(file, MAX_CONFIG_BYTES).toString('utf8');
   } catch (err) {
-    if (err instanceof QrsfixError) throw err;
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new QrsfixError('input', `cannot read the sites file ${file}: ${code === 'ENOENT' ? 'file not found' : code}`, 'check --config / QRSFIX_CONFIG, or create qrsfix.config.json in the working folder');
+    if ((err as NodeJS.ErrnoException).code === 'EFBIG') throw new QrsfixError('input', `${file} is larger than 1 MiB: not a sites file`, 'give the qrsfix.config.json that lists your sites');
+    throw new QrsfixError('input', `cannot read the sites file ${file}: ${readErrorText(err, MAX_CONFIG_BYTES)}`, 'check --config / QRSFIX_CONFIG, or create qrsfix.config.json in the working folder');
   }
   return parseSitesFile(file, content);
 }

@@ -4,10 +4,14 @@
  * runs whatever the network does. Returns the opened folder when TLS can be tried with it.
  */
 import type { X509Certificate } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { readBoundedFile } from '../util/read-bounded.js';
 import path from 'node:path';
 import { exportFilesIn, foundText, openKey, parseCertificate, type CertificateFolder, type Passphrases } from '../qrs/cert-folder.js';
 import { fail, failFrom, ok, skip, warnOf, type CheckResult } from './check.js';
+
+/** A FIFO or device in the certificate folder must not hang the doctor: regular files, a few MiB at most. */
+const readCertFile = (file: string) => readBoundedFile(file, 4 * 1024 * 1024);
 
 const CLIENT_AUTH = '1.3.6.1.5.5.7.3.2';
 const WARN_DAYS = 30;
@@ -58,14 +62,14 @@ export async function checkCertificates(dir: string, passphrases: Passphrases, i
   if (form === 'pem') {
     const certFile = path.join(abs, 'client.pem');
     try {
-      client = parseCertificate(readFileSync(certFile), certFile, 'the client certificate');
+      client = parseCertificate(readCertFile(certFile), certFile, 'the client certificate');
       results.push(ok('client.pem parses', `CN=${client.subject.replace(/^[\s\S]*CN=/, '').split('\n')[0]}, issued by ${client.issuer.replace(/\n/g, ', ')}`));
     } catch (err) {
       results.push(failFrom('client.pem parses', err, EXPORT_FIX));
     }
     const keyFile = path.join(abs, 'client_key.pem');
     try {
-      const key = openKey(readFileSync(keyFile), keyFile, passphrases.key);
+      const key = openKey(readCertFile(keyFile), keyFile, passphrases.key);
       keyPem = key.export({ type: 'pkcs8', format: 'pem' }).toString();
       results.push(ok('client_key.pem parses', `${key.asymmetricKeyType ?? 'private'} key${passphrases.key !== undefined ? ', decrypted with QRS_KEY_PASSPHRASE' : ''}`));
       if (client) {
@@ -84,7 +88,7 @@ export async function checkCertificates(dir: string, passphrases: Passphrases, i
     } else {
       try {
         const { openPfx } = await import('../qrs/pfx.js');
-        const opened = openPfx(readFileSync(pfxFile), passphrases.pfx, pfxFile);
+        const opened = openPfx(readCertFile(pfxFile), passphrases.pfx, pfxFile);
         client = parseCertificate(Buffer.from(opened.certPem), pfxFile, 'the client certificate in client.pfx');
         ({ certPem, keyPem } = opened);
         results.push(ok('client.pfx parses', 'certificate and private key opened with QRS_PFX_PASSPHRASE'));
@@ -100,7 +104,7 @@ export async function checkCertificates(dir: string, passphrases: Passphrases, i
   if (rootName) {
     const rootFile = path.join(abs, rootName);
     try {
-      root = parseCertificate(readFileSync(rootFile), rootFile, rootName);
+      root = parseCertificate(readCertFile(rootFile), rootFile, rootName);
       results.push(ok(`${rootName} parses`, `${root.subject.replace(/\n/g, ', ')}`));
     } catch (err) {
       results.push(failFrom(`${rootName} parses`, err, EXPORT_FIX));

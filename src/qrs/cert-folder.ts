@@ -5,9 +5,10 @@
  * is needed and not given is a PassphraseNeeded error, which the command layer answers (env or prompt).
  */
 import { X509Certificate, createPrivateKey, type KeyObject } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { QrsfixError } from '../errors.js';
+import { readBoundedFile, readErrorText } from '../util/read-bounded.js';
 
 export const EXPORT_HINT =
   'export the certificates from the QMC (Certificates → Export) into this folder; see certs.example/README.md';
@@ -75,12 +76,15 @@ export function foundText(found: string[]): string {
   return found.length ? `found ${found.join(', ')}` : 'no certificate files in it';
 }
 
+/** A certificate export is a few KiB; a chain with many roots stays far below this. */
+const MAX_CERT_BYTES = 4 * 1024 * 1024;
+
 function readFile(file: string, found: string[]): Buffer {
   try {
-    return readFileSync(file);
+    return readBoundedFile(file, MAX_CERT_BYTES);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? `file not found (${foundText(found)})` : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a folder' : `cannot read it (${code})`;
+    const why = code === 'ENOENT' ? `file not found (${foundText(found)})` : readErrorText(err, MAX_CERT_BYTES);
     throw new QrsfixError('certificate', `cannot read ${path.basename(file)} at ${file}: ${why}`, code === 'EACCES' ? 'run as a user who can read the certificate folder' : `use --certs <dir> or QRS_CERTS; ${EXPORT_HINT}`);
   }
 }

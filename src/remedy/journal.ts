@@ -3,7 +3,6 @@
  * an interrupted run can be understood, re-run or rolled back. It holds the site, the plan, each step's
  * before-state and status, and never a secret.
  */
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
@@ -11,6 +10,7 @@ import { createExclusive, replaceAtomically, whatIsAt } from '../util/safe-write
 import { QrsfixError } from '../errors.js';
 import { scrubbedJson } from '../secrets.js';
 import type { Step } from './steps.js';
+import { readBoundedFile, readErrorText } from '../util/read-bounded.js';
 
 export const JOURNAL_FORMAT = 'qrsfix-journal';
 export const JOURNAL_VERSION = 1;
@@ -100,13 +100,15 @@ export function writeJournal(file: string, journal: Journal): void {
   }
 }
 
+/** Far above any journal qrsfix writes (a step is under 2 KiB): a bigger file is not one. */
+const MAX_JOURNAL_BYTES = 256 * 1024 * 1024;
+
 export function readJournal(file: string): Journal {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readBoundedFile(file, MAX_JOURNAL_BYTES).toString('utf8');
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new QrsfixError('input', `cannot read the journal ${file}: ${code === 'ENOENT' ? 'file not found' : code}`, 'give the path printed at the end of the fix run (qrsfix-journal-<time>.json)');
+    throw new QrsfixError('input', `cannot read the journal ${file}: ${readErrorText(err, MAX_JOURNAL_BYTES)}`, 'give the path printed at the end of the fix run (qrsfix-journal-<time>.json)');
   }
   let json: unknown;
   try {

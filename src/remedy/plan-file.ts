@@ -8,12 +8,13 @@
  * knows it, so a new kind needs no change here.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
 import { z } from 'zod';
 import { QrsfixError } from '../errors.js';
 import { scrub } from '../secrets.js';
 import { touchedObjects, type SavedRead, type TouchedObject } from './plan-objects.js';
 import type { Plan, Step } from './steps.js';
+import { readBoundedFile, readErrorText } from '../util/read-bounded.js';
 
 export const PLAN_FORMAT = 'qrsfix-plan';
 export const PLAN_VERSION = 1;
@@ -119,12 +120,10 @@ function refused(file: string, why: string, hint = 'make a new plan with --plan-
 export function readPlanFile(file: string): PlanFile {
   let text: string;
   try {
-    if (statSync(file).size > MAX_PLAN_BYTES) throw refused(file, 'larger than 16 MiB: not a qrsfix plan');
-    text = readFileSync(file, 'utf8');
+    text = readBoundedFile(file, MAX_PLAN_BYTES).toString('utf8');
   } catch (err) {
-    if (err instanceof QrsfixError) throw err;
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new QrsfixError('input', `cannot read the plan ${file}: ${code === 'ENOENT' ? 'file not found' : code}`, 'give the file --plan-out wrote');
+    if ((err as NodeJS.ErrnoException).code === 'EFBIG') throw refused(file, 'larger than 16 MiB: not a qrsfix plan');
+    throw new QrsfixError('input', `cannot read the plan ${file}: ${readErrorText(err, MAX_PLAN_BYTES)}`, 'give the file --plan-out wrote');
   }
   let json: unknown;
   try {

@@ -1,0 +1,69 @@
+/**
+ * Files named on the command line or found by name are what is there, not what they should be: a FIFO
+ * (which would hang the run), a device such as /dev/zero (which never ends) or a folder is refused at
+ * once with what it is, for the plan, the journal, the sites file and the certificates; a FIFO planted
+ * under a journal's name in the journal folder does not stop a change.
+ */
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { qrsfix } from './helpers/cli.js';
+import { sharedSitePerFile } from './helpers/site.js';
+
+const site = sharedSitePerFile('e2e-hostile-files');
+const NOT_REGULAR = 'not a regular file (a folder, a FIFO or a device)';
+
+function fifo(name: string): string {
+  const file = path.join(site.dir, name);
+  rmSync(file, { force: true });
+  execFileSync('mkfifo', [file]);
+  return file;
+}
+
+describe.skipIf(process.platform === 'win32')('hostile files', () => {
+  it('a plan, a journal or a sites file that is a FIFO, a device or a folder: refused at once, nothing read from the site', async () => {
+    const pipe = fifo('pipe.json');
+    for (const [args, what] of [
+      [['show-plan', pipe], 'the plan'],
+      [['apply', pipe, '--yes'], 'the plan'],
+      [['rollback', pipe, '--yes'], 'the journal'],
+      [['rollback', '/dev/zero', '--yes'], 'the journal'],
+      [['show-plan', '/dev/zero'], 'the plan'],
+      [['rollback', site.dir, '--yes'], 'the journal'],
+    ] as const) {
+      // show-plan reads no site: it takes no connection flags.
+      const r = args[0] === 'show-plan' ? await qrsfix([...args], { cwd: site.dir }) : await site.run([...args]);
+      expect(r.code, args.join(' ')).toBe(1);
+      expect(r.stderr).toContain(`cannot read ${what} `);
+      expect(r.stderr).toContain(NOT_REGULAR);
+    }
+    const config = await qrsfix(['audit', '--config', pipe], { cwd: site.dir });
+    expect(config.code).toBe(1);
+    expect(config.stderr).toContain(`cannot read the sites file ${pipe}: ${NOT_REGULAR}`);
+    expect(site.sim.requests).toEqual([]);
+  });
+
+  it('a FIFO in the certificate folder: audit and doctor say which file, and do not hang', async () => {
+    const certs = path.join(site.dir, 'certs-with-fifo');
+    mkdirSync(certs, { recursive: true });
+    cpSync(site.sim.certsDir, certs, { recursive: true });
+    rmSync(path.join(certs, 'client.pem'));
+    execFileSync('mkfifo', [path.join(certs, 'client.pem')]);
+    const args = ['--host', 'localhost', '--port', String(site.sim.port), '--certs', certs];
+    const audit = await qrsfix(['audit', ...args], { cwd: site.dir });
+    expect(audit.code).toBe(1);
+    expect(audit.stderr).toContain(`cannot read client.pem at ${path.join(certs, 'client.pem')}: ${NOT_REGULAR}`);
+    const doctor = await qrsfix(['doctor', ...args], { cwd: site.dir });
+    expect(doctor.code).toBe(1);
+    expect(doctor.stdout).toContain('client.pem parses');
+    expect(doctor.stdout).toContain('is not a regular file');
+  });
+
+  it('a FIFO under a journal\'s name in the journal folder does not stop a change', async () => {
+    fifo('qrsfix-journal-20261203T000000.000Z-abcdef.json');
+    const r = await site.run(['remove-pass', '--user', 'DOMAIN\\jdoe', '--yes']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('Summary: 1 changed');
+  });
+});
