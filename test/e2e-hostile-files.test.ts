@@ -9,6 +9,7 @@ import { cpSync, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { qrsfix } from './helpers/cli.js';
+import { lockFileName } from '../src/remedy/site-lock.js';
 import { sharedSitePerFile } from './helpers/site.js';
 
 const site = sharedSitePerFile('e2e-hostile-files');
@@ -58,6 +59,19 @@ describe.skipIf(process.platform === 'win32')('hostile files', () => {
     expect(doctor.code).toBe(1);
     expect(doctor.stdout).toContain('client.pem parses');
     expect(doctor.stdout).toContain('is not a regular file');
+  });
+
+  it('a FIFO at the site lock\'s name: the change is refused as locked, at once, with how to clear it', async () => {
+    const lock = fifo(path.basename(lockFileName(site.dir, site.sim.host, site.sim.port)));
+    try {
+      const r = await site.run(['remove-pass', '--user', 'DOMAIN\\jdoe', '--yes']);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(`${lock} exists and is not a lock qrsfix can read`);
+      expect(r.stderr).toContain(`delete ${lock}`);
+      expect(site.writes()).toEqual([]);
+    } finally {
+      rmSync(lock);
+    }
   });
 
   it('a FIFO under a journal\'s name in the journal folder does not stop a change', async () => {

@@ -4,11 +4,12 @@
  * is stale: it is said so and taken over. A lock held by a live run, or from another machine whose
  * processes cannot be checked, refuses the change with who holds it and how to clear it.
  */
-import { readFileSync, unlinkSync } from 'node:fs';
+import { unlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { QrsfixError } from '../errors.js';
 import { createExclusive } from '../util/safe-write.js';
+import { readBoundedFile } from '../util/read-bounded.js';
 
 export interface SiteLock {
   file: string;
@@ -28,7 +29,8 @@ export function lockFileName(folder: string, host: string, port: number): string
 
 function readHolder(file: string): Holder | undefined {
   try {
-    const h = JSON.parse(readFileSync(file, 'utf8')) as Partial<Holder>;
+    // Bounded, regular files only: a FIFO or device planted at the lock's name must not hang the run.
+    const h = JSON.parse(readBoundedFile(file, 64 * 1024).toString('utf8')) as Partial<Holder>;
     if (typeof h.pid === 'number' && typeof h.machine === 'string') return { pid: h.pid, machine: h.machine, command: String(h.command ?? '?'), startedAt: String(h.startedAt ?? '?') };
   } catch {
     /* unreadable or not ours: treated as held */
