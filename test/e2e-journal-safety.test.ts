@@ -12,6 +12,7 @@ import { defaultJournalPath } from '../src/remedy/journal.js';
 import { lockFileName } from '../src/remedy/site-lock.js';
 import { replaceAtomically } from '../src/util/safe-write.js';
 import { freshSitePerTest } from './helpers/site.js';
+import { qrsfix } from './helpers/cli.js';
 
 const site = freshSitePerTest('e2e-journal-safety');
 const removePass = (extra: string[] = []) => site.run(['remove-pass', '--user', 'DOMAIN\\jdoe', '--yes', ...extra]);
@@ -64,6 +65,39 @@ describe('an existing journal name', () => {
     expect(readFileSync(victim, 'utf8')).toBe('precious');
     expect(lstatSync(link).isSymbolicLink()).toBe(false);
     expect(readFileSync(link, 'utf8')).toBe('{"new":true}\n');
+  });
+});
+
+describe('--out never replaces the record of a change', () => {
+  it('--out naming --journal: refused before any write', async () => {
+    const r = await removePass(['--journal', 'j.json', '--out', 'j.json', '--force']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('--out and --journal name the same file');
+    expect(site.writes()).toEqual([]);
+    expect(existsSync(path.join(site.dir, 'j.json'))).toBe(false);
+  });
+
+  it('--out --force naming a journal (the one rolled back) or a saved plan (the one shown or applied): refused, the file untouched', async () => {
+    expect((await removePass(['--journal', 'rp.json'])).code).toBe(0);
+    expect((await site.run(['remove-pass', '--user', 'DOMAIN\\bwilson', '--plan-out', 'plan.json'])).code).toBe(0);
+    const journal = readFileSync(path.join(site.dir, 'rp.json'), 'utf8');
+    const plan = readFileSync(path.join(site.dir, 'plan.json'), 'utf8');
+    site.sim.resetRequests();
+    for (const [args, kind] of [
+      [['rollback', 'rp.json', '--yes', '--out', 'rp.json', '--force'], 'journal'],
+      [['apply', 'plan.json', '--dry-run', '--out', 'plan.json', '--force'], 'plan'],
+      [['audit', '--out', 'rp.json', '--force'], 'journal'],
+    ] as const) {
+      const r = await site.run([...args]);
+      expect(r.code, args.join(' ')).toBe(1);
+      expect(r.stderr).toContain(`is a qrsfix ${kind}: a report never replaces one, --force or not`);
+    }
+    const show = await qrsfix(['show-plan', 'plan.json', '--out', 'plan.json', '--force'], { cwd: site.dir });
+    expect(show.code).toBe(1);
+    expect(show.stderr).toContain('--out plan.json is a qrsfix plan');
+    expect(readFileSync(path.join(site.dir, 'rp.json'), 'utf8')).toBe(journal);
+    expect(readFileSync(path.join(site.dir, 'plan.json'), 'utf8')).toBe(plan);
+    expect(site.writes()).toEqual([]);
   });
 });
 

@@ -5,7 +5,7 @@
  */
 import type { QrsClient } from '../qrs/client.js';
 import type { About } from '../qrs/schemas.js';
-import { EXIT } from '../errors.js';
+import { EXIT, usageError } from '../errors.js';
 import { applyJournal } from '../remedy/apply.js';
 import { JOURNAL_FORMAT, JOURNAL_VERSION, checkJournalFree, createJournal, defaultJournalPath, type Journal } from '../remedy/journal.js';
 import { lockSite } from '../remedy/site-lock.js';
@@ -89,6 +89,9 @@ export function lines(text: string[], markdown: string[] = text): { table: () =>
 }
 
 export async function runChange(client: QrsClient, flags: ChangeFlags, req: ChangeRequest): Promise<number> {
+  if (flags.out && flags.journal && path.resolve(flags.out) === path.resolve(flags.journal)) {
+    throw usageError('--out and --journal name the same file', 'the journal is the record to roll back from: give the report a file of its own');
+  }
   const report = new ReportWriter(flags);
   const planJson = planJsonOf(req.plan);
   // Objects changed since and left alone: the change is not whole, whatever else happens.

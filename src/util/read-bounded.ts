@@ -11,29 +11,44 @@ function failure(code: string, message: string): NodeJS.ErrnoException {
   return Object.assign(new Error(message), { code });
 }
 
-export function readBoundedFile(file: string, maxBytes: number): Buffer {
+/** Opens `file` as a regular file (or throws ENOTREG) and hands the descriptor and its size to `read`. */
+function withRegularFile<T>(file: string, read: (fd: number, size: number) => T): T {
   // O_NONBLOCK: opening a FIFO with no writer returns at once instead of waiting (not on Windows, where there are none).
   const fd = openSync(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   try {
     const st = fstatSync(fd);
     if (!st.isFile()) throw failure('ENOTREG', `${file} is not a regular file`);
-    if (st.size > maxBytes) throw failure('EFBIG', `${file} is larger than ${maxBytes} bytes`);
-    // One byte more than allowed: a file that grows while read is caught too.
-    const buf = Buffer.alloc(Math.min(st.size, maxBytes) + 1);
-    let got = 0;
-    for (;;) {
-      if (got === buf.length) {
-        if (got > maxBytes) throw failure('EFBIG', `${file} is larger than ${maxBytes} bytes`);
-        break;
-      }
-      const n = readSync(fd, buf, got, buf.length - got, null);
-      if (n === 0) break;
-      got += n;
-    }
-    return buf.subarray(0, got);
+    return read(fd, st.size);
   } finally {
     closeSync(fd);
   }
+}
+
+/** Up to `length` bytes from the start of the descriptor. */
+function readUpTo(fd: number, length: number): Buffer {
+  const buf = Buffer.alloc(length);
+  let got = 0;
+  while (got < length) {
+    const n = readSync(fd, buf, got, length - got, null);
+    if (n === 0) break;
+    got += n;
+  }
+  return buf.subarray(0, got);
+}
+
+export function readBoundedFile(file: string, maxBytes: number): Buffer {
+  return withRegularFile(file, (fd, size) => {
+    if (size > maxBytes) throw failure('EFBIG', `${file} is larger than ${maxBytes} bytes`);
+    // One byte more than its size: a file that grows past the cap while read is caught too.
+    const bytes = readUpTo(fd, Math.min(size, maxBytes) + 1);
+    if (bytes.length > maxBytes) throw failure('EFBIG', `${file} is larger than ${maxBytes} bytes`);
+    return bytes;
+  });
+}
+
+/** The first `bytes` bytes of a regular file, whatever its size. */
+export function readFileHead(file: string, bytes: number): Buffer {
+  return withRegularFile(file, (fd) => readUpTo(fd, bytes));
 }
 
 function sizeText(bytes: number): string {
