@@ -69,12 +69,16 @@ describe('an existing journal name', () => {
 });
 
 describe('--out never replaces the record of a change', () => {
-  it('--out naming --journal: refused before any write', async () => {
+  it('--out naming --journal or --plan-out: refused before any write', async () => {
     const r = await removePass(['--journal', 'j.json', '--out', 'j.json', '--force']);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('--out and --journal name the same file');
     expect(site.writes()).toEqual([]);
     expect(existsSync(path.join(site.dir, 'j.json'))).toBe(false);
+    const plan = await site.run(['remove-pass', '--user', 'DOMAIN\\jdoe', '--plan-out', 'p.json', '--out', 'p.json']);
+    expect(plan.code).toBe(1);
+    expect(plan.stderr).toContain('--out and --plan-out name the same file');
+    expect(existsSync(path.join(site.dir, 'p.json'))).toBe(false);
   });
 
   it('--out --force naming a journal (the one rolled back) or a saved plan (the one shown or applied): refused, the file untouched', async () => {

@@ -89,8 +89,10 @@ export function lines(text: string[], markdown: string[] = text): { table: () =>
 }
 
 export async function runChange(client: QrsClient, flags: ChangeFlags, req: ChangeRequest): Promise<number> {
-  if (flags.out && flags.journal && path.resolve(flags.out) === path.resolve(flags.journal)) {
-    throw usageError('--out and --journal name the same file', 'the journal is the record to roll back from: give the report a file of its own');
+  for (const [flag, file] of [['--journal', flags.journal], ['--plan-out', flags.planOut]] as const) {
+    if (flags.out && file && path.resolve(flags.out) === path.resolve(file)) {
+      throw usageError(`--out and ${flag} name the same file`, `${flag === '--journal' ? 'the journal is the record to roll back from' : 'the plan is what gets approved and applied'}: give the report a file of its own`);
+    }
   }
   const report = new ReportWriter(flags);
   const planJson = planJsonOf(req.plan);
