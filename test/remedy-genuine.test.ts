@@ -16,6 +16,12 @@ describe('connectionGuard', () => {
     expect(connectionGuard({ ...base, connectionstring: base.connectionstring.replace('timeout=900', 'timeout=1800') })).toBe(connectionGuard(base));
   });
 
+  it('leaves secret-looking keys out (their digest stays out of journals and plans)', () => {
+    const odbc = { ...base, type: 'QvOdbcConnectorPackage.exe', connectionstring: 'CUSTOM CONNECT TO "provider=QvOdbcConnectorPackage.exe;host=db1;uid=sa;pwd=Hunter2;clientSecret=abc;"' };
+    expect(connectionGuard({ ...odbc, connectionstring: odbc.connectionstring.replace('Hunter2', 'other').replace('abc', 'def') })).toBe(connectionGuard(odbc));
+    expect(connectionGuard({ ...odbc, connectionstring: odbc.connectionstring.replace('host=db1', 'host=evil') })).not.toBe(connectionGuard(odbc));
+  });
+
   it('changes with the url, the trusted locations, a proxy added, the owner or the type', () => {
     const g = connectionGuard(base);
     const cs = base.connectionstring;

@@ -122,6 +122,7 @@ export function factsNeeded(connections: DataConnection[], knownHosts: ReadonlyS
 
 /** Connection-string keys an admin may edit (in the QMC) without changing where the credentials go. */
 const HARMLESS_KEYS = new Set(['timeout', 'paginationtype', 'keygenerationstrategy', 'autodetectresponsetype']);
+const SECRET_KEY = /^(pwd|passwd|password)$|secret|token/i;
 
 /**
  * What a connection was judged on (type, owner, the connection string but for harmless keys), as a
@@ -131,7 +132,8 @@ const HARMLESS_KEYS = new Set(['timeout', 'paginationtype', 'keygenerationstrate
  * journals and plans.
  */
 export function connectionGuard(c: Pick<DataConnection, 'connectionstring' | 'type' | 'owner'>): string {
-  const pairs = [...connectionStringPairs(c.connectionstring)].filter(([key]) => !HARMLESS_KEYS.has(key)).sort(([a], [b]) => a.localeCompare(b));
+  // Secret-looking keys are left out too: they do not say where credentials go, and even their digest stays out of journals.
+  const pairs = [...connectionStringPairs(c.connectionstring)].filter(([key]) => !HARMLESS_KEYS.has(key) && !SECRET_KEY.test(key)).sort(([a], [b]) => a.localeCompare(b));
   const what = JSON.stringify([(c.type ?? '').toLowerCase(), (c.owner?.id ?? '').toLowerCase(), pairs.length ? pairs : c.connectionstring]);
   return 'sha256:' + createHash('sha256').update(what).digest('hex');
 }
