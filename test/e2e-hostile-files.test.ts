@@ -5,11 +5,12 @@
  * under a journal's name in the journal folder does not stop a change.
  */
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { qrsfix } from './helpers/cli.js';
 import { lockFileName } from '../src/remedy/site-lock.js';
+import { planDigest } from '../src/remedy/plan-file.js';
 import { sharedSitePerFile } from './helpers/site.js';
 
 const site = sharedSitePerFile('e2e-hostile-files');
@@ -42,6 +43,20 @@ describe.skipIf(process.platform === 'win32')('hostile files', () => {
     const config = await qrsfix(['audit', '--config', pipe], { cwd: site.dir });
     expect(config.code).toBe(1);
     expect(config.stderr).toContain(`cannot read the sites file ${pipe}: ${NOT_REGULAR}`);
+    expect(site.sim.requests).toEqual([]);
+  });
+
+  it('a plan forged to re-read outside /qrs (a ".." segment, digest recomputed): refused before any request', async () => {
+    rmSync(path.join(site.dir, 'dots.json'), { force: true });
+    expect((await site.run(['remove-pass', '--user', 'DOMAIN\\jdoe', '--plan-out', 'dots.json'])).code).toBe(0);
+    const plan = JSON.parse(readFileSync(path.join(site.dir, 'dots.json'), 'utf8'));
+    plan.reads[0].path = '/qrs/../about';
+    plan.digest = planDigest(plan);
+    writeFileSync(path.join(site.dir, 'dots.json'), JSON.stringify(plan));
+    site.sim.resetRequests();
+    const r = await site.run(['apply', 'dots.json', '--dry-run']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('not a QRS path');
     expect(site.sim.requests).toEqual([]);
   });
 

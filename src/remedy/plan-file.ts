@@ -22,7 +22,8 @@ export const PLAN_COMMANDS = ['fix', 'remove-pass', 'create-user', 'repoint-conn
 const MAX_PLAN_BYTES = 16 * 1024 * 1024;
 
 const line = z.string().max(4000);
-const qrsPath = z.string().regex(/^\/qrs\/[A-Za-z0-9/_.-]*$/).max(300);
+/** A QRS path the check re-reads: no empty, `.` or `..` segment (a forged plan must not point the reads elsewhere). */
+const qrsPath = z.string().regex(/^\/qrs(\/[A-Za-z0-9_-][A-Za-z0-9_.-]*)+$/, 'not a QRS path').max(300);
 const stamp = z.string().max(64);
 const entity = z.strictObject({ id: z.string().max(100), modifiedDate: stamp, label: line });
 /** Flat data only: a step is names, ids, flags and lists of names. */
