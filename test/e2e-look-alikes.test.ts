@@ -60,7 +60,7 @@ describe('look-alike monitor connections', () => {
     expect(connection('monitor_apps_REST_app').username).toBe('DOMAIN\\qlikmonitor');
   });
 
-  it('genuine or not: RootAdmin re-imports and rim nodes of the site are genuine; foreign hosts, user-info tricks, foreign trust and plain owners are not', async () => {
+  it('genuine or not: RootAdmin re-imports and rim nodes of the site are genuine; foreign hosts, user-info tricks, foreign trust, a proxy and plain owners are not', async () => {
     const state = site.sim.state;
     addLookAlike(state, { name: 'monitor_apps_REST_reimported', owner: 'DOMAIN\\jdoe', url: 'https://localhost/qrs/app/full' });
     addLookAlike(state, { name: 'monitor_apps_REST_rim', owner: 'INTERNAL\\sa_repository', url: 'https://qlikrim2.domain.local/qrs/app/full' });
@@ -69,6 +69,8 @@ describe('look-alike monitor connections', () => {
     addLookAlike(state, { name: 'monitor_apps_REST_userinfo', owner: 'INTERNAL\\sa_repository', url: 'https://localhost@attacker.example/qrs/app/full' });
     addLookAlike(state, { name: 'monitor_apps_REST_trust', owner: 'INTERNAL\\sa_repository', url: 'https://localhost/qrs/app/full', trustedLocation: 'qrs-proxy%2https://attacker.example:4244' });
     addLookAlike(state, { name: 'monitor_apps_REST_plain_owner', owner: 'DOMAIN\\bwilson', url: 'https://localhost/qrs/app/full' });
+    const proxied = addLookAlike(state, { name: 'monitor_apps_REST_proxied', owner: 'INTERNAL\\sa_repository', url: 'https://localhost/qrs/app/full' });
+    proxied.connectionstring = proxied.connectionstring.replace('method=GET;', 'method=GET;useProxy=true;proxyHost=harvest.attacker.example;');
     addLookAlike(state, { name: 'monitor_apps_REST_odbc', owner: 'INTERNAL\\sa_repository', url: 'https://localhost/qrs/app/full', type: 'QvOdbcConnectorPackage.exe' });
     const r = await site.run(['fix', '--monitor-user', 'DOMAIN\\qlikmonitor', '--dry-run', '--json']);
     expect(r.code, r.stderr).toBe(0);
@@ -76,7 +78,9 @@ describe('look-alike monitor connections', () => {
     expect(names).toContain('monitor_apps_REST_reimported');
     expect(names).toContain('monitor_apps_REST_rim');
     expect(names).toHaveLength(13);
-    for (const n of ['not_a_node', 'userinfo', 'trust', 'plain_owner', 'odbc']) expect(names).not.toContain(`monitor_apps_REST_${n}`);
+    for (const n of ['not_a_node', 'userinfo', 'trust', 'plain_owner', 'odbc', 'proxied']) expect(names).not.toContain(`monitor_apps_REST_${n}`);
+    const report = JSON.parse((await site.run(['audit', '--json'])).stdout) as { lookAlikes: Array<{ name: string; reasons: string[] }> };
+    expect(report.lookAlikes.find((l) => l.name === 'monitor_apps_REST_proxied')!.reasons).toEqual(['it sends its requests through a proxy (useproxy, proxyhost)']);
     // The owners and the nodes were read because the connections needed them, not on a default site.
     expect(site.sim.requests.some((q) => q.path === '/qrs/servernodeconfiguration/full')).toBe(true);
   });

@@ -28,6 +28,8 @@ export interface SiteFacts {
 }
 
 const REPOSITORY = 'internal\\sa_repository';
+/** Connection-string keys that name a proxy to go through (REST connector: useProxy=true, or a proxy host or address given). */
+const PROXY_TARGET = /^proxy(host|hostname|address|url|server)$/;
 export const LOCAL_HOSTS = ['localhost', '127.0.0.1', '[::1]', '::1'];
 
 /** The `key=value;` pairs inside `CUSTOM CONNECT TO "…"`; keys lower-cased; a key given twice keeps every value. */
@@ -101,6 +103,9 @@ export function judgeConnection(c: DataConnection, site: SiteFacts): ConnectionV
   else if (!onSite(urls[0]!) || !isQrsPath(urls[0]!)) reasons.push('it does not call the QRS of this site (https://localhost/qrs/… or a node of the site)');
   const trusted = (pairs.get('trustedlocations') ?? []).flatMap(trustedUrls);
   if (trusted.some((u) => !onSite(u))) reasons.push('it trusts a location outside this site');
+  // Through a proxy of someone's choosing, with the monitor strings' skipServerCertificateValidation=true, the NTLM login can be read on the way.
+  const viaProxy = [...pairs].filter(([key, values]) => (key === 'useproxy' ? values.some((v) => v.toLowerCase() === 'true') : PROXY_TARGET.test(key) && values.some((v) => v !== '')));
+  if (viaProxy.length) reasons.push(`it sends its requests through a proxy (${viaProxy.map(([key]) => key).join(', ')})`);
   return { genuine: reasons.length === 0, reasons, owner, address: connectionAddress(c) };
 }
 
