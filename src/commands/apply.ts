@@ -64,7 +64,7 @@ export async function run(file: string, flags: ChangeFlags & { includeConnection
       await checkConnectionsGenuine(client, saved, flags.includeConnection ?? []);
     };
     await ensureCurrent();
-    info(`applying the ${saved.plan.steps.length} planned steps`);
+    info(`the plan's ${saved.plan.steps.length} steps, exactly as saved (nothing is re-planned):`);
     // The approved plan says the license rules of the user it creates are audited once it exists: so they are.
     const created = saved.plan.steps.find((s) => s.kind === 'create-user');
     const checkRules = created && saved.plan.notes.some((n) => n.startsWith('the license rules are audited for')) ? parseAccount(created.account) : undefined;
