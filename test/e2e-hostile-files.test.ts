@@ -60,6 +60,15 @@ describe.skipIf(process.platform === 'win32')('hostile files', () => {
     expect(site.sim.requests).toEqual([]);
   });
 
+  it('--password-stdin given far more than a password (an endless stream, say): refused after 64 KiB, nothing written', async () => {
+    site.sim.resetRequests();
+    const r = await site.run(['repoint-connections', '--user', 'DOMAIN\\jdoe', '--yes', '--password-stdin'], { input: 'x'.repeat(70 * 1024) });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('--password-stdin: more than 64 KiB on standard input, which is no password; nothing was changed');
+    expect(r.stderr).not.toContain('xxxx');
+    expect(site.writes()).toEqual([]);
+  });
+
   it('a FIFO in the certificate folder: audit and doctor say which file, and do not hang', async () => {
     const certs = path.join(site.dir, 'certs-with-fifo');
     mkdirSync(certs, { recursive: true });

@@ -9,9 +9,21 @@ export function hasTerminal(): boolean {
   return process.stdin.isTTY === true && process.stderr.isTTY === true;
 }
 
+/** A password is short: an endless stream (`< /dev/zero`, `yes |`) must not be read until memory runs out. */
+const MAX_STDIN_BYTES = 64 * 1024;
+
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
+  let size = 0;
+  for await (const chunk of process.stdin) {
+    const bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
+    size += bytes.length;
+    if (size > MAX_STDIN_BYTES) {
+      process.stdin.destroy();
+      throw new QrsfixError('usage', '--password-stdin: more than 64 KiB on standard input, which is no password; nothing was changed', 'pipe in the password alone, e.g. printf \'%s\' "$PW" | qrsfix …');
+    }
+    chunks.push(bytes);
+  }
   return Buffer.concat(chunks).toString('utf8');
 }
 
