@@ -209,7 +209,8 @@ export function buildProgram({ load = importCommand, onExit = (c) => (process.ex
     .command('rollback')
     .description('undo what the journal of a change records as done, newest first')
     .argument('<journal>', 'the journal file the change wrote')
-    .option('--force', 'also roll back objects modified since the change (default: named and left alone, exit 2); and replace an existing --out file');
+    .option('--force', 'also roll back objects modified since the change (default: named and left alone, exit 2); and replace an existing --out file')
+    .option('--include-connection <name>', 'give the previous password back to this connection although it is not a genuine monitor connection now (repeatable)', collect, []);
   done(change(rollback, { password: true, journalOf: 'this rollback', planOut: false }), 'rollback');
 
   const apply = program

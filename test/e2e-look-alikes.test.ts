@@ -161,6 +161,12 @@ describe('look-alike monitor connections', () => {
     expect(connection('monitor_apps_REST_event')).toMatchObject({ username: 'DOMAIN\\qlikmonitor' });
     expect(connection('monitor_apps_REST_event').password).not.toContain(KB_SECRETS.monitorPassword);
     expect(connection('monitor_apps_REST_app')).toMatchObject({ username: 'domain\\qvservice' });
+    expect(back.stdout).toContain('only if you know it is yours: --include-connection monitor_apps_REST_event');
+    // Named by the admin, it gets its identity and password back.
+    const named = await site.run(['rollback', 'fix.json', '--yes', '--force', '--include-connection', 'monitor_apps_REST_event', '--password-stdin'], { input: KB_SECRETS.monitorPassword });
+    expect(named.code, named.stderr).toBe(0);
+    expect(connection('monitor_apps_REST_event')).toMatchObject({ username: 'domain\\qvservice' });
+    expect(connection('monitor_apps_REST_event').password).toContain(KB_SECRETS.monitorPassword);
   });
   it('a look-alike\'s name and address are shown, not obeyed: no terminal control code, no HTML, in the audit, the plan and a saved plan', async () => {
     const name = 'monitor_apps_REST_\u001b]0;pwned\u0007<img src=x onerror=alert(1)>\u202e';

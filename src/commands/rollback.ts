@@ -17,7 +17,7 @@ function siteOfJournal<F extends ChangeFlags>(flags: F, journal: Journal): F {
   return { ...flags, host: journal.site.host, port: flags.port ?? String(journal.site.port), servername: flags.servername ?? journal.site.servername };
 }
 
-export async function run(journalFile: string, flags: ChangeFlags & { force?: boolean }): Promise<number> {
+export async function run(journalFile: string, flags: ChangeFlags & { force?: boolean; includeConnection?: string[] }): Promise<number> {
   if (flags.journal && path.resolve(flags.journal) === path.resolve(journalFile)) {
     throw usageError('--journal names the journal being rolled back', 'the rollback writes a journal of its own; give it another file or leave --journal out');
   }
@@ -27,11 +27,11 @@ export async function run(journalFile: string, flags: ChangeFlags & { force?: bo
     const suggest = suggester(client.config);
     checkJournalSite(journal, client.config.host, client.config.port, journalFile);
     info(`reading ${client.baseUrl} …`);
-    const [about, { plan, passwordOf }] = await Promise.all([readAbout(client), planRollback(client, journal, { file: journalFile, force: flags.force === true })]);
+    const [about, { plan, passwordOf }] = await Promise.all([readAbout(client), planRollback(client, journal, { file: journalFile, force: flags.force === true, include: flags.includeConnection ?? [] })]);
     return runChange(client, flags, {
       command: 'rollback',
       suggest,
-      rerun: suggest(['rollback', journalFile, flags.force === true && '--force']),
+      rerun: suggest(['rollback', journalFile, flags.force === true && '--force', ...(flags.includeConnection ?? []).flatMap((name) => ['--include-connection', name])]),
       title: `Roll back "${journal.command}" of ${journal.createdAt} (${journalFile}), newest change first`,
       plan,
       about,

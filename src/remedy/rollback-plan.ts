@@ -17,6 +17,7 @@ import { connectionGuard } from './genuine.js';
 import { emptyPlan } from './plan.js';
 import type { Plan, Step } from './steps.js';
 import { changedSince, checkJournalIds, mismatch } from './rollback-checks.js';
+import { shellQuote } from '../util/shell.js';
 
 const UNDOABLE = new Set(['create-user', 'add-root-admin', 'repoint-connection', 'remove-allocation', 'exclude-from-license-rule']);
 
@@ -41,6 +42,8 @@ export interface RollbackOptions {
   file: string;
   /** Overwrite objects modified since the change. */
   force: boolean;
+  /** Connections that get their password back although they are not genuine monitor connections (named by the admin). */
+  include?: readonly string[];
 }
 
 function sameUser(user: { userDirectory: string; userId: string }, account: string): boolean {
@@ -181,16 +184,16 @@ async function keepUsersStillInUse(client: QrsClient, plan: Plan): Promise<void>
  * another host or owner since the fix does not get the previous identity's password, --force or not
  * (--force overwrites an admin's edit; it does not hand credentials elsewhere).
  */
-async function holdForeignConnections(client: QrsClient, inverses: Inverse[]): Promise<void> {
+async function holdForeignConnections(client: QrsClient, inverses: Inverse[], include: readonly string[]): Promise<void> {
   const setting = inverses.filter((inv) => inv.step?.kind === 'restore-connection' && inv.step.setsPassword && inv.connection);
   if (!setting.length) return;
   const verdicts = await judgeConnections(client, setting.map((inv) => inv.connection!));
   for (const inv of setting) {
     const c = inv.connection!;
     const v = verdicts.get(c.id)!;
-    if (v.genuine) continue;
+    if (v.genuine || include.includes(c.name)) continue;
     inv.step = undefined;
-    inv.held = `data connection ${c.name}: is not a genuine monitor connection now (owner ${v.owner}, calls ${v.address}: ${v.reasons.join('; ')}); not rolled back, so the password of its previous identity does not go to it (--force does not change that)`;
+    inv.held = `data connection ${c.name}: is not a genuine monitor connection now (owner ${v.owner}, calls ${v.address}: ${v.reasons.join('; ')}); not rolled back, so the password of its previous identity does not go to it (--force does not change that; only if you know it is yours: --include-connection ${shellQuote(c.name)})`;
   }
 }
 
@@ -227,7 +230,7 @@ export async function planRollback(client: QrsClient, journal: Journal, opts: Ro
     .filter(maybe)
     .sort((a, b) => (b.finishedAt ?? '').localeCompare(a.finishedAt ?? '') || b.n - a.n);
   const inverses = await mapLimit(done, 4, (js) => inverseOf(client, js, opts));
-  await holdForeignConnections(client, inverses);
+  await holdForeignConnections(client, inverses, opts.include ?? []);
   for (const inv of inverses) {
     if (inv.step) plan.steps.push(inv.step);
     if (inv.unchanged) plan.unchanged.push(inv.unchanged);
