@@ -106,6 +106,14 @@ describe('errors of the sites file', () => {
     expect(JSON.parse(r.stdout).site.port).toBe(sim.port);
   });
 
+  it('no host, no --site and no "default": the error names the configured sites to choose from', async () => {
+    await writeConfig('qrsfix.config.json', { sites: { prod: { host: 'a' }, test: { host: 'b' } } });
+    const r = await qrsfix(['audit'], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('error: no QRS host given, and the sites file names no "default" (it configures prod, test)');
+    expect(r.stderr).toContain('hint: use --site prod, set "default" in the sites file, or give --host <name>');
+  });
+
   it('--site without any sites file says where it looked', async () => {
     const empty = await mkdtemp(path.join(tmpdir(), 'qrsfix-nosites-'));
     const r = await qrsfix(['audit', '--site', 'prod'], { cwd: empty });

@@ -6,7 +6,7 @@ import { isIP } from 'node:net';
 import { Command, Option } from 'commander';
 import type { QrsConnectionConfig } from '../qrs/config.js';
 import { parseAccount } from '../account.js';
-import { usageError } from '../errors.js';
+import { QrsfixError, usageError } from '../errors.js';
 import { DEFAULTS } from '../defaults.js';
 import { hostAndPort } from '../host-arg.js';
 import { nodeDefaults } from '../node-defaults.js';
@@ -94,6 +94,8 @@ export interface ConnectionFlags {
   envQrsPfxPassphrase?: string;
   envQrsKeyPassphrase?: string;
   envProgramdata?: string;
+  /** The names of the sites file when none was chosen (no --site, no "default"): for the no-host error. */
+  sitesUnchosen?: string[];
 }
 
 function connectionEnvOf(flags: ConnectionFlags): ConnectionEnv {
@@ -160,8 +162,18 @@ function withEnvCredentials(given: string, envProxy: string | undefined): string
   }
 }
 
+/** No host anywhere, but a sites file lists some: the admin most likely meant one of them. */
+function withSitesHint<T>(resolve: () => T, sites: string[] | undefined): T {
+  try {
+    return resolve();
+  } catch (err) {
+    if (!sites?.length || !(err instanceof QrsfixError)) throw err;
+    throw usageError(`${err.message}, and the sites file names no "default" (it configures ${sites.join(', ')})`, `use --site ${sites[0]}, set "default" in the sites file, or give --host <name>`);
+  }
+}
+
 export function resolveConnection(flags: ConnectionFlags, env: ConnectionEnv = connectionEnvOf(flags)): QrsConnectionConfig {
-  const node = nodeDefaults(flags, env.ProgramData);
+  const node = withSitesHint(() => nodeDefaults(flags, env.ProgramData), flags.sitesUnchosen);
   const { host, port } = hostAndPort(node.host, flags.port);
   const envProxy = env.HTTPS_PROXY ?? env.https_proxy;
   const proxyUrl = flags.proxy !== undefined ? withEnvCredentials(flags.proxy, envProxy) : envProxy;

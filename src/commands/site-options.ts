@@ -47,7 +47,10 @@ export function applySiteOptions(cmd: Command): void {
     return;
   }
   const name = typeof opts.site === 'string' ? opts.site : config?.default;
-  if (name === undefined) return;
+  if (name === undefined) {
+    if (config && Object.keys(config.sites).length) cmd.setOptionValueWithSource('sitesUnchosen', Object.keys(config.sites), 'config');
+    return;
+  }
   for (const [key, value] of Object.entries(siteFlagValues(pickSite(config, name)))) {
     if (sourceOf(key) !== 'cli') cmd.setOptionValueWithSource(key, value, 'config');
   }
