@@ -167,4 +167,12 @@ describe('rollback', () => {
       expect(writes()).toEqual([]);
     });
   });
+  it('--json of a rollback offers no rollback of itself (rollback refuses a rollback\'s journal)', async () => {
+    const fixed = await run(['fix', '--monitor-user', 'DOMAIN\\qlikmonitor', '--yes', '--journal', 'fix.json'], { env: { QRSFIX_PASSWORD: NEW_PASSWORD } });
+    expect(fixed.code, fixed.stderr).toBe(0);
+    expect((JSON.parse((await run(['rollback', 'fix.json', '--dry-run', '--json'])).stdout) as { outcome: string }).outcome).toBe('dry-run');
+    const json = await run(['rollback', 'fix.json', '--yes', '--json', '--password-stdin'], { input: KB_SECRETS.monitorPassword });
+    expect(json.code, json.stderr).toBe(0);
+    expect((JSON.parse(json.stdout) as { rollback: unknown }).rollback).toBeNull();
+  });
 });

@@ -216,7 +216,7 @@ async function applyChange(client: QrsClient, flags: ChangeFlags, req: ChangeReq
   if (outcome === 'done' && !after && req.nextSteps?.length) {
     report.part(lines(['Next steps:', ...req.nextSteps.map((s) => `  - ${s}`)], ['## Next steps', req.nextSteps.map((s) => `- ${s}`).join('\n')]));
   }
-  report.end(() => ({ ...doc, outcome, plan: planJson, results: journal.steps, tally: tally(journal), journal: journalPath, rollback, verdict: verdict?.json, ...(after ? { verify: after.json } : {}) }));
+  report.end(() => ({ ...doc, outcome, plan: planJson, results: journal.steps, tally: tally(journal), journal: journalPath, rollback: req.command === 'rollback' ? null : rollback, verdict: verdict?.json, ...(after ? { verify: after.json } : {}) }));
   if (outcome === 'done' && !req.plan.held?.length && after && after.exit !== EXIT.ok) return after.exit;
   return outcome === 'done' ? (req.plan.held?.length ? EXIT.partial : EXIT.ok) : outcome === 'interrupted' ? EXIT.interrupted : EXIT.partial;
 }
