@@ -1,7 +1,7 @@
 /** What apply and show-plan tell the admin to do next: lines that paste and places that are true. */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { freshSitePerTest } from './helpers/site.js';
@@ -29,5 +29,18 @@ describe('saved plan hints', () => {
     const md = await qrsfix(['show-plan', 'chg-1042.json', '--format', 'markdown'], { cwd: site.dir });
     expect(md.stdout).toContain('default a new `qrsfix-journal-<UTC time>.json` in the journal folder, its path printed');
     expect(md.stdout).not.toContain('./qrsfix-journal-');
+  });
+  it('a plan made with --site: the ticket\'s apply line names the site, which carries host, port and certificates', async () => {
+    writeFileSync(path.join(site.dir, 'qrsfix.config.json'), JSON.stringify({ sites: { lab: { host: 'localhost', port: site.sim.port, certs: site.sim.certsDir } } }));
+    try {
+      const made = await qrsfix(['remove-pass', '--user', 'DOMAIN\\jdoe', '--site', 'lab', '--plan-out', 'lab.json'], { cwd: site.dir });
+      expect(made.code, made.stderr).toBe(0);
+      const md = await qrsfix(['show-plan', 'lab.json', '--format', 'markdown'], { cwd: site.dir });
+      expect(md.stdout).toMatch(/apply lab\.json --site lab {3}# asks to confirm, or --yes/);
+      const text = await qrsfix(['show-plan', 'lab.json'], { cwd: site.dir });
+      expect(text.stdout).toMatch(/To apply \(with the connection options of the plan\): .* apply lab\.json --site lab$/m);
+    } finally {
+      rmSync(path.join(site.dir, 'qrsfix.config.json'));
+    }
   });
 });

@@ -57,9 +57,21 @@ function site(plan: PlanFile): string {
   return `${plan.site.host}:${plan.site.port}, QRS build ${plan.site.buildVersion}`;
 }
 
+/** The named site the plan was made with (`--site prod` in its command line; site names are plain words), if any. */
+function siteOfPlan(plan: PlanFile): string | undefined {
+  return / --site ([A-Za-z0-9._-]+)(?: |$)/.exec(plan.commandLine)?.[1];
+}
+
 function applyLine(plan: PlanFile, file: string): string {
   const password = plan.plan.steps.some((s) => 'setsPassword' in s && s.setsPassword === true);
-  return commandLine(['apply', file, '--host', plan.site.host, plan.site.port !== DEFAULTS.port && '--port', plan.site.port !== DEFAULTS.port && String(plan.site.port), password && '--password-stdin']);
+  const named = siteOfPlan(plan);
+  const where = named ? ['--site', named] : ['--host', plan.site.host, plan.site.port !== DEFAULTS.port && '--port', plan.site.port !== DEFAULTS.port && String(plan.site.port)];
+  return commandLine(['apply', file, ...where, password && '--password-stdin']);
+}
+
+/** What the apply line leaves to the admin: the certificates, unless the site names them. */
+function applyNote(plan: PlanFile): string {
+  return siteOfPlan(plan) ? '   # asks to confirm, or --yes' : '   # with the same certificate options (or --site); asks to confirm, or --yes';
 }
 
 export function renderPlanFileText(plan: PlanFile, file: string): string {
@@ -109,7 +121,7 @@ export function renderPlanFileMarkdown(plan: PlanFile, file: string): string {
     '## How to apply',
     '',
     '```sh',
-    plain(applyLine(plan, file)) + '   # with the same certificate options (or --site); asks to confirm, or --yes',
+    plain(applyLine(plan, file)) + applyNote(plan),
     '```',
     '',
     '## How to roll back',
