@@ -57,8 +57,12 @@ function site(plan: PlanFile): string {
   return `${plan.site.host}:${plan.site.port}, QRS build ${plan.site.buildVersion}`;
 }
 
-/** The named site the plan was made with (`--site prod` in its command line; site names are plain words), if any. */
+/**
+ * The named site the plan was made with (`--site prod` in its command line; site names are plain words),
+ * if any and if it came from the usual sites file (a --config path is not parsed back out of shell text).
+ */
 function siteOfPlan(plan: PlanFile): string | undefined {
+  if (plan.commandLine.includes(' --config ')) return undefined;
   return / --site ([A-Za-z0-9._-]+)(?: |$)/.exec(plan.commandLine)?.[1];
 }
 
